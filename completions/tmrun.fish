@@ -1,0 +1,36 @@
+# fish completion for tmrun(1)
+
+# True once the command to run is on the line: what follows is its own.
+function __tmrun_has_command
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l value 0
+    for tok in $tokens
+        if test $value -eq 1
+            set value 0
+        else if string match -q -- -- $tok
+            return 0
+        else if string match -rq -- '^(-[vhV]*[tsk]|--timeout|--signal|--kill-after)$' $tok
+            set value 1 # the next word is its value
+        else if not string match -q -- '-*' $tok
+            return 0
+        end
+    end
+    return 1
+end
+
+set -l sigs HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
+    TERM CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH SYS
+set -l opt 'not __tmrun_has_command'
+
+complete -c tmrun -n $opt -s t -l timeout -x -d 'Deadline for the whole tree (0: none)'
+complete -c tmrun -n $opt -s s -l signal -x -a "$sigs" -d 'First signal on the deadline (default TERM)'
+complete -c tmrun -n $opt -s k -l kill-after -x -d 'Grace before SIGKILL (default 5s; 0: at once)'
+complete -c tmrun -n $opt -l preserve-status -d "On timeout, exit with the command's status"
+complete -c tmrun -n $opt -s v -l verbose -d 'Say on stderr what is signalled, and how it ended'
+complete -c tmrun -n $opt -s h -l help -d 'Print the help and exit'
+complete -c tmrun -n $opt -s V -l version -d 'Print the version and exit'
+
+# The command, then its own arguments.  The options that take a value go
+# first and without "--": the helper would count a "--" as one of them.
+complete -c tmrun -x -a '(__fish_complete_subcommand -t -s -k --timeout --signal --kill-after)'

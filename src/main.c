@@ -1,0 +1,41 @@
+/* tmrun: options -> contain -> spawn -> supervise -> exit. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+
+#include "tmrun.h"
+#include "contain.h"
+#include "sigsrc.h"
+
+int
+main(int argc, char **argv)
+{
+	struct opts	o;
+	struct contain	ct;
+	struct run	r = { 0 };
+	int		rc;
+
+	fd_sanitize();
+	options_parse(&o, argc, argv);
+	tm_verbose = o.verbose;
+	r.o = &o;
+	r.ct = &ct;
+	r.sigfd = sigsrc_open();
+	if (contain_open(&ct, o.contain) == -1)
+		tm_die(EXIT_CANCELED, "containment unavailable");
+	pdeath_start();
+	if ((rc = spawn_command(&r)) != 0) {
+		pdeath_done();
+		return (rc);
+	}
+	if (supervise_run(&r) == -1) {
+		/* No bailing out with the tree alive. */
+		tm_warn("poll");
+		contain_signal(&ct, SIGKILL);
+		return (EXIT_CANCELED);
+	}
+	contain_close(&ct);
+	pdeath_done();
+	return (supervise_exit_code(&r));
+}

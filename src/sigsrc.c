@@ -1,0 +1,79 @@
+/* What both signal-source backends share: the signals tmrun watches and the
+ * signal state it inherited, which the command gets back (G9). */
+#include "config.h"
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "tmrun.h"
+#include "sigsrc.h"
+
+sigset_t	sigsrc_inherited_mask;
+sigset_t	sigsrc_watched;
+static sigset_t	inherited_ignored;
+
+/* Forwarded to the command, unless the caller had them ignored. */
+static const int forwarded[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+};
+/* Watched so they neither end nor stop tmrun; SIGCONT wakes it (G10). */
+static const int harmless[] = {
+	SIGCHLD, SIGALRM, SIGPIPE, SIGTTIN, SIGTTOU, SIGURG, SIGCONT, SIGWINCH,
+};
+
+/*
+ * Record the inherited mask and dispositions and choose the watched set.
+ * SIGCHLD goes back to SIG_DFL: an inherited SIG_IGN would have the kernel
+ * reap the command before tmrun sees its status.
+ */
+void
+sigsrc_save(void)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	sigprocmask(SIG_SETMASK, NULL, &sigsrc_inherited_mask);
+	sigemptyset(&sigsrc_watched);
+	sigemptyset(&inherited_ignored);
+	for (i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) {
+		if (sigaction(forwarded[i], NULL, &sa) == 0 &&
+		    sa.sa_handler == SIG_IGN)
+			sigaddset(&inherited_ignored, forwarded[i]);
+		else
+			sigaddset(&sigsrc_watched, forwarded[i]);
+	}
+	for (i = 0; i < sizeof harmless / sizeof harmless[0]; i++) {
+		if (sigaction(harmless[i], NULL, &sa) == 0 &&
+		    sa.sa_handler == SIG_IGN)
+			sigaddset(&inherited_ignored, harmless[i]);
+		sigaddset(&sigsrc_watched, harmless[i]);
+	}
+	sigdelset(&inherited_ignored, SIGCHLD);
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = 0;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGCHLD, &sa, NULL) == -1)
+		tm_die(EXIT_CANCELED, "sigaction");
+}
+
+/*
+ * In the child, before exec, with every signal blocked: give the command the
+ * dispositions and mask tmrun inherited (G9).  Async-signal-safe.
+ */
+void
+sigsrc_child(void)
+{
+	struct sigaction	sa;
+	int			signo;
+
+	sa.sa_flags = 0;
+	sigemptyset(&sa.sa_mask);
+	for (signo = 1; signo < NSIG; signo++) {
+		if (sigismember(&sigsrc_watched, signo) != 1)
+			continue;
+		sa.sa_handler = sigismember(&inherited_ignored, signo) == 1 ?
+		    SIG_IGN : SIG_DFL;
+		sigaction(signo, &sa, NULL);
+	}
+	sigprocmask(SIG_SETMASK, &sigsrc_inherited_mask, NULL);
+}

@@ -1,0 +1,197 @@
+/* Messages, allocation and descriptor helpers. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tmrun.h"
+#include "compat.h"
+
+const char	*tm_progname = "tmrun";
+int		 tm_verbose;
+
+static void	 vmsg(int, const char *, va_list) TM_PRINTFLIKE(2, 0);
+
+/* One line on stderr: "tmrun: msg[: strerror(errnum)]". */
+static void
+vmsg(int errnum, const char *fmt, va_list ap)
+{
+	char	line[1024];
+	int	n;
+
+	n = snprintf(line, sizeof line, "%s: ", tm_progname);
+	vsnprintf(line + n, sizeof line - n, fmt, ap);
+	if (errnum != 0) {
+		n = (int)strlen(line);
+		snprintf(line + n, sizeof line - n, ": %s", strerror(errnum));
+	}
+	n = (int)strlen(line);
+	if ((size_t)n == sizeof line - 1)
+		n--;
+	line[n++] = '\n';
+	/* Nothing sensible is left to do if stderr itself fails. */
+	(void)write_all(STDERR_FILENO, line, n);
+}
+
+void
+tm_die(int code, const char *fmt, ...)
+{
+	va_list	ap;
+	int	errnum = errno;
+
+	va_start(ap, fmt);
+	vmsg(errnum, fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void
+tm_diex(int code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void
+tm_warn(const char *fmt, ...)
+{
+	va_list	ap;
+	int	errnum = errno;
+
+	va_start(ap, fmt);
+	vmsg(errnum, fmt, ap);
+	va_end(ap);
+}
+
+void
+tm_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+}
+
+/* A line on stderr under -v only. */
+void
+logv(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (!tm_verbose)
+		return;
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Quote user input for a message: control bytes escaped so the message stays
+ * one line.  Returns one of two static buffers, so two may be used at once.
+ */
+const char *
+tm_quote(const char *s)
+{
+	static char	 buf[2][256];
+	static int	 which;
+	char		*b = buf[which ^= 1], *p = b;
+	unsigned char	 c;
+
+	for (; (c = *s) != '\0' && p < b + sizeof buf[0] - 5; s++) {
+		if (c >= 0x20 && c != 0x7f) {
+			*p++ = c;
+			continue;
+		}
+		*p++ = '\\';
+		if (c == '\n')
+			*p++ = 'n';
+		else if (c == '\t')
+			*p++ = 't';
+		else if (c == '\r')
+			*p++ = 'r';
+		else
+			p += sprintf(p, "x%02x", c);
+	}
+	*p = '\0';
+	return (b);
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if ((p = calloc(n, size)) == NULL)
+		tm_die(EXIT_CANCELED, "out of memory");
+	return (p);
+}
+
+/* Mark fd close-on-exec (G6). */
+int
+set_cloexec(int fd)
+{
+	return (fcntl(fd, F_SETFD, FD_CLOEXEC));
+}
+
+/* Only ever on tmrun's own pipe ends: an inherited description is shared. */
+int
+set_nonblock(int fd)
+{
+	int	fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1)
+		return (-1);
+	return (fcntl(fd, F_SETFL, fl | O_NONBLOCK));
+}
+
+/* A close-on-exec pipe. */
+int
+tm_pipe(int fd[2])
+{
+	return (compat_pipe2(fd, O_CLOEXEC));
+}
+
+/* Write all of buf unless an error other than EINTR; returns len or -1. */
+ssize_t
+write_all(int fd, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+	size_t		 done = 0;
+
+	while (done < len) {
+		n = write(fd, p + done, len - done);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		done += n;
+	}
+	return ((ssize_t)done);
+}
+
+/* Open /dev/null on any of 0, 1, 2 that start closed, so that none of
+ * tmrun's own descriptors lands there (s6's fd_sanitize). */
+void
+fd_sanitize(void)
+{
+	int	fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR) != fd)
+			exit(EXIT_CANCELED);	/* no stderr to say it on */
+	}
+}

@@ -1,0 +1,64 @@
+# Shared by every suite.  TMRUN is set by `make check`.
+bats_require_minimum_version 1.5.0
+
+: "${TMRUN:?run the tests through make check}"
+
+# Every run of tmrun sits under a guard, so a hang fails one test (137).
+tm() { timeout -s KILL 60 "$TMRUN" "$@" 3>&-; }
+
+# Milliseconds since an earlier "$(now_ms)".
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+since_ms() { echo $(($(now_ms) - $1)); }
+
+# wait_gone PID [SECONDS]: true once PID no longer exists.
+wait_gone() {
+	local end=$((SECONDS + ${2:-10}))
+	while kill -0 "$1" 2>/dev/null; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# wait_file FILE [SECONDS]: true once FILE exists and is not empty.
+wait_file() {
+	local end=$((SECONDS + ${2:-10}))
+	until [ -s "$1" ]; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# Start tmrun in the background, its pid in $T/tmrun.pid; output to files.
+# SIGINT and SIGQUIT are set back to default, as an interactive shell would.
+tm_bg() {
+	timeout -s KILL 60 env --default-signal=INT,QUIT "$TMRUN" "$@" \
+	    >"$T/out" 2>"$T/err" 3>&- &
+	echo $! >"$T/guard.pid"
+	# The guard execs nothing: find tmrun as its child.
+	local end=$((SECONDS + 10)) p=
+	while [ -z "$p" ] && [ "$SECONDS" -lt "$end" ]; do
+		p=$(cat /proc/$!/task/$!/children 2>/dev/null)
+		[ -n "$p" ] || sleep 0.02
+	done
+	echo "${p%% *}" >"$T/tmrun.pid"
+}
+
+# Wait for the background tmrun started by tm_bg; its status in $bg_status.
+# (Not in $(...): a subshell cannot wait for this shell's children.)
+tm_wait() {
+	bg_status=0
+	wait "$(cat "$T/guard.pid")" || bg_status=$?
+}
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+}
+
+# Kill only what this test recorded.
+teardown() {
+	local f
+	for f in "$T"/*.pid; do
+		[ -e "$f" ] && kill -KILL $(cat "$f") 2>/dev/null
+	done
+	return 0
+}
