@@ -10,7 +10,7 @@ function __tmrun_has_command
             set value 0
         else if string match -q -- -- $tok
             return 0
-        else if string match -rq -- '^(-[vhV]*[tsk]|--timeout|--signal|--kill-after)$' $tok
+        else if string match -rq -- '^(-[vhVaq]*[tskio]|--timeout|--signal|--kill-after|--idle-timeout|--output|--max-output|--wait-delay)$' $tok
             set value 1 # the next word is its value
         else if not string match -q -- '-*' $tok
             return 0
@@ -26,6 +26,16 @@ set -l opt 'not __tmrun_has_command'
 complete -c tmrun -n $opt -s t -l timeout -x -d 'Deadline for the whole tree (0: none)'
 complete -c tmrun -n $opt -s s -l signal -x -a "$sigs" -d 'First signal on the deadline (default TERM)'
 complete -c tmrun -n $opt -s k -l kill-after -x -d 'Grace before SIGKILL (default 5s; 0: at once)'
+complete -c tmrun -n $opt -s i -l idle-timeout -x -d 'Time out after this long without output'
+complete -c tmrun -n $opt -s o -l output -r -F -d 'Also write stdout and stderr to FILE'
+complete -c tmrun -n $opt -s a -l append -d 'With -o: append to FILE, do not truncate it'
+complete -c tmrun -n $opt -s q -l quiet -d 'Do not echo the output (with -o or --output-on-failure)'
+complete -c tmrun -n $opt -l output-on-failure -d 'Print the output only if the command fails'
+# An optional value, only as --timestamps=FORMAT: no -r.
+complete -c tmrun -n $opt -l timestamps -f -a 'iso elapsed' -d 'Prefix each line in FILE with the time'
+complete -c tmrun -n $opt -l max-output -x -d 'Write at most SIZE bytes (K, M, G) to FILE'
+complete -c tmrun -n $opt -l wait-delay -x -d 'Let leftover processes run this long (default 0)'
+complete -c tmrun -n $opt -l keep-orphans -d 'Leave leftover processes running'
 complete -c tmrun -n $opt -l preserve-status -d "On timeout, exit with the command's status"
 complete -c tmrun -n $opt -s v -l verbose -d 'Say on stderr what is signalled, and how it ended'
 complete -c tmrun -n $opt -s h -l help -d 'Print the help and exit'
@@ -33,4 +43,5 @@ complete -c tmrun -n $opt -s V -l version -d 'Print the version and exit'
 
 # The command, then its own arguments.  The options that take a value go
 # first and without "--": the helper would count a "--" as one of them.
-complete -c tmrun -x -a '(__fish_complete_subcommand -t -s -k --timeout --signal --kill-after)'
+complete -c tmrun -x -a '(__fish_complete_subcommand -t -s -k -i -o --timeout --signal --kill-after \
+    --idle-timeout --output --max-output --wait-delay)'

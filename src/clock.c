@@ -19,6 +19,17 @@ clock_now(void)
 	return ((int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec);
 }
 
+/* Now on the real-time clock, in nanoseconds since the epoch. */
+int64_t
+clock_realtime(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		abort();
+	return ((int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec);
+}
+
 /* t + d, saturating at TM_NEVER; both are non-negative. */
 int64_t
 clock_add(int64_t t, int64_t d)

@@ -13,6 +13,7 @@ main(int argc, char **argv)
 {
 	struct opts	o;
 	struct contain	ct;
+	struct output	out;
 	struct run	r = { 0 };
 	int		rc;
 
@@ -21,6 +22,10 @@ main(int argc, char **argv)
 	tm_verbose = o.verbose;
 	r.o = &o;
 	r.ct = &ct;
+	r.out = &out;
+	/* Before the signal source: a FIFO log may block here, as with tee,
+	 * and Ctrl-C must still end tmrun. */
+	output_open(&out, &o);
 	r.sigfd = sigsrc_open();
 	if (contain_open(&ct, o.contain) == -1)
 		tm_die(EXIT_CANCELED, "containment unavailable");
@@ -36,6 +41,8 @@ main(int argc, char **argv)
 		return (EXIT_CANCELED);
 	}
 	contain_close(&ct);
+	rc = supervise_exit_code(&r);
+	output_finish(&out, rc != 0);
 	pdeath_done();
-	return (supervise_exit_code(&r));
+	return (rc);
 }

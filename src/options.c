@@ -11,12 +11,26 @@
 
 enum {
 	OPT_PRESERVE_STATUS = 256,
+	OPT_OUTPUT_ON_FAILURE,
+	OPT_TIMESTAMPS,
+	OPT_MAX_OUTPUT,
+	OPT_WAIT_DELAY,
+	OPT_KEEP_ORPHANS,
 };
 
 static const struct option longopts[] = {
 	{ "timeout",		required_argument,	NULL, 't' },
 	{ "signal",		required_argument,	NULL, 's' },
 	{ "kill-after",		required_argument,	NULL, 'k' },
+	{ "idle-timeout",	required_argument,	NULL, 'i' },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "append",		no_argument,		NULL, 'a' },
+	{ "quiet",		no_argument,		NULL, 'q' },
+	{ "output-on-failure",	no_argument,		NULL, OPT_OUTPUT_ON_FAILURE },
+	{ "timestamps",		optional_argument,	NULL, OPT_TIMESTAMPS },
+	{ "max-output",		required_argument,	NULL, OPT_MAX_OUTPUT },
+	{ "wait-delay",		required_argument,	NULL, OPT_WAIT_DELAY },
+	{ "keep-orphans",	no_argument,		NULL, OPT_KEEP_ORPHANS },
 	{ "preserve-status",	no_argument,		NULL, OPT_PRESERVE_STATUS },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -31,6 +45,18 @@ static const char usage_text[] =
 "  -t, --timeout=DURATION      deadline for the whole tree (0: none)\n"
 "  -s, --signal=SIG            first signal on the deadline (default TERM)\n"
 "  -k, --kill-after=DURATION   grace before SIGKILL (default 5s; 0: at once)\n"
+"  -i, --idle-timeout=DURATION time out after DURATION without output\n"
+"  -o, --output=FILE           also write stdout and stderr to FILE\n"
+"  -a, --append                with -o: append to FILE, do not truncate it\n"
+"  -q, --quiet                 do not echo the output (with -o or\n"
+"                              --output-on-failure)\n"
+"      --output-on-failure     hold the output back; print it only if the\n"
+"                              command fails or times out\n"
+"      --timestamps[=iso|elapsed]  prefix each line in FILE with the time\n"
+"      --max-output=SIZE       write at most SIZE bytes (K, M, G) to FILE\n"
+"      --wait-delay=DURATION   let leftover processes run this long after\n"
+"                              the command exits (default 0)\n"
+"      --keep-orphans          leave leftover processes running\n"
 "      --preserve-status       on timeout, exit with the command's status\n"
 "  -v, --verbose               say on stderr what is signalled, and how it ended\n"
 "  -h, --help                  print this help and exit\n"
@@ -90,7 +116,8 @@ options_parse(struct opts *o, int argc, char **argv)
 	o->kill_after = 5 * NS_PER_S;
 	o->contain = CONTAIN_AUTO;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:t:s:k:vhV", longopts,
+	o->max_output = UINT64_MAX;
+	while ((ch = getopt_long(argc, argv, "+:t:s:k:i:o:aqvhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 't':
@@ -103,6 +130,41 @@ options_parse(struct opts *o, int argc, char **argv)
 			break;
 		case 'k':
 			o->kill_after = duration_arg("--kill-after", optarg);
+			break;
+		case 'i':
+			o->idle = duration_arg("--idle-timeout", optarg);
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'a':
+			o->append = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case OPT_OUTPUT_ON_FAILURE:
+			o->on_failure = 1;
+			break;
+		case OPT_TIMESTAMPS:
+			if (optarg == NULL || strcmp(optarg, "iso") == 0)
+				o->timestamps = TS_ISO;
+			else if (strcmp(optarg, "elapsed") == 0)
+				o->timestamps = TS_ELAPSED;
+			else
+				usage_error("invalid --timestamps: '%s' (iso or "
+				    "elapsed)", tm_quote(optarg));
+			break;
+		case OPT_MAX_OUTPUT:
+			if (parse_size(optarg, &o->max_output) == -1)
+				usage_error("invalid size for --max-output: '%s'",
+				    tm_quote(optarg));
+			break;
+		case OPT_WAIT_DELAY:
+			o->wait_delay = duration_arg("--wait-delay", optarg);
+			break;
+		case OPT_KEEP_ORPHANS:
+			o->keep_orphans = 1;
 			break;
 		case OPT_PRESERVE_STATUS:
 			o->preserve_status = 1;
@@ -124,5 +186,16 @@ options_parse(struct opts *o, int argc, char **argv)
 	}
 	if (optind >= argc)
 		usage_error("no command given");
+	if (o->output == NULL) {
+		if (o->append)
+			usage_error("--append needs --output");
+		if (o->timestamps != TS_NONE)
+			usage_error("--timestamps needs --output");
+		if (o->max_output != UINT64_MAX)
+			usage_error("--max-output needs --output");
+		if (o->quiet && !o->on_failure)
+			usage_error("--quiet needs --output or "
+			    "--output-on-failure");
+	}
 	o->argv = argv + optind;
 }

@@ -119,6 +119,31 @@ parse_duration(const char *s, int64_t *ns)
 	return (0);
 }
 
+/* A byte count with an optional K, M or G (powers of 1024), saturating. */
+int
+parse_size(const char *s, uint64_t *bytes)
+{
+	uint64_t	n = 0, mul = 1;
+	const char	*p;
+
+	for (p = s; isdigit((unsigned char)*p); p++)
+		n = n > (UINT64_MAX - 9) / 10 ? UINT64_MAX : n * 10 + (*p - '0');
+	if (p == s)
+		return (-1);
+	if (*p == 'K' || *p == 'k')
+		mul = 1024;
+	else if (*p == 'M' || *p == 'm')
+		mul = 1024 * 1024;
+	else if (*p == 'G' || *p == 'g')
+		mul = 1024 * 1024 * 1024;
+	if (mul > 1)
+		p++;
+	if (*p != '\0')
+		return (-1);
+	*bytes = n > UINT64_MAX / mul ? UINT64_MAX : n * mul;
+	return (0);
+}
+
 /* A signal name (TERM, SIGTERM, any case) or number; -1 if none. */
 int
 parse_signal(const char *s)

@@ -27,6 +27,7 @@ spawn_child(struct run *r, pid_t parent, int errfd)
 	sigsrc_child();
 	if (setpgid(0, 0) == -1 || contain_child(r->ct) == -1)
 		goto fail;
+	output_child(r->out);
 	pdeath_child(parent);
 	execvp(r->o->argv[0], r->o->argv);
 fail:
@@ -69,6 +70,7 @@ spawn_command(struct run *r)
 	r->pid = pid;
 	r->ct->pid = pid;
 	pdeath_arm(pid);
+	output_started(r->out);
 	close(errpipe[1]);
 	do
 		n = read(errpipe[0], &e, sizeof e);

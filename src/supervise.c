@@ -14,7 +14,7 @@
 #include "contain.h"
 #include "sigsrc.h"
 
-#define NPFD		1
+#define NPFD		3	/* the signal source, two capture streams */
 /* After SIGKILL, how long a tree may take to go before tmrun leaves (G10). */
 #define GIVE_UP		(1 * NS_PER_S)
 /* A tree that sends no event when it empties is looked at this often. */
@@ -33,6 +33,9 @@ static void	supervise_dispatch(struct run *, struct pollfd *, int,
 static void	supervise_step(struct run *, int64_t);
 static int64_t	supervise_next(const struct run *);
 static void	supervise_summary(const struct run *);
+static void	supervise_drain(struct run *, int64_t);
+static void	supervise_timeout(struct run *, enum why, int64_t);
+static void	supervise_recheck(struct run *, int64_t);
 
 static int
 is_forwarded(int signo)
@@ -125,8 +128,13 @@ supervise_signal(struct run *r, int signo, int64_t now)
 {
 	int	n;
 
-	if (!is_forwarded(signo) || r->phase == PHASE_KILLED ||
-	    r->phase == PHASE_DRAINING)
+	if (!is_forwarded(signo))
+		return;
+	if (r->phase == PHASE_DRAINING) {
+		output_drop_echo(r->out);	/* the user wants out */
+		return;
+	}
+	if (r->phase == PHASE_KILLED)
 		return;
 	if (signo == SIGINT && r->phase == PHASE_GRACE) {
 		supervise_kill(r, now);
@@ -136,8 +144,10 @@ supervise_signal(struct run *r, int signo, int64_t now)
 	if ((n = contain_pgroup.signal(r->ct, signo)) == -1)
 		n = 0;
 	supervise_record(r, signo, n, now);
-	if (r->phase == PHASE_RUNNING) {
+	if (r->phase == PHASE_RUNNING || r->phase == PHASE_LINGER) {
 		r->why = WHY_SIGNAL;
+		r->drain_until = clock_add(now, clock_add(r->o->kill_after,
+		    GIVE_UP));
 		if (r->o->kill_after == 0)
 			supervise_kill(r, now);
 		else {
@@ -153,7 +163,7 @@ supervise_fill(struct run *r, struct pollfd *pfd)
 {
 	pfd[0].fd = r->sigfd;
 	pfd[0].events = POLLIN;
-	return (1);
+	return (1 + output_fill(r->out, pfd + 1, NPFD - 1));
 }
 
 static void
@@ -161,13 +171,50 @@ supervise_dispatch(struct run *r, struct pollfd *pfd, int nfd, int64_t now)
 {
 	int	signo;
 
-	(void)nfd;
+	output_dispatch(r->out, pfd + 1, nfd - 1, now);
 	if (pfd[0].revents != 0) {
 		while ((signo = sigsrc_next(r->sigfd)) != 0)
 			supervise_signal(r, signo, now);
 		/* Any wake-up may follow a SIGCHLD; a waitpid is cheap. */
 		supervise_reap(r);
 	}
+}
+
+/* The tree is gone, or let go: read what is left, then done (G3). */
+static void
+supervise_drain(struct run *r, int64_t now)
+{
+	(void)now;
+	r->phase = PHASE_DRAINING;
+	output_drain_start(r->out);
+}
+
+/* -t or -i fired: the first signal to the whole tree. */
+static void
+supervise_timeout(struct run *r, enum why why, int64_t now)
+{
+	char	buf[32];
+
+	r->timed_out = 1;
+	r->why = why;
+	r->drain_until = clock_add(now, clock_add(r->o->kill_after, GIVE_UP));
+	format_duration(why == WHY_IDLE ? r->o->idle : r->o->timeout, buf,
+	    sizeof buf);
+	logv("timed out after %s%s", buf, why == WHY_IDLE ?
+	    " without output (idle)" : " (deadline)");
+	supervise_terminate(r, r->o->signal, now);
+}
+
+/* Leftovers send no event when they go: look again, less and less often. */
+static void
+supervise_recheck(struct run *r, int64_t now)
+{
+	if (now < r->recheck_at)
+		return;
+	r->recheck_gap = r->recheck_gap == 0 ? RECHECK_MIN : r->recheck_gap * 2;
+	if (r->recheck_gap > RECHECK_MAX)
+		r->recheck_gap = RECHECK_MAX;
+	r->recheck_at = clock_add(now, r->recheck_gap);
 }
 
 /*
@@ -177,42 +224,47 @@ supervise_dispatch(struct run *r, struct pollfd *pfd, int nfd, int64_t now)
 static void
 supervise_step(struct run *r, int64_t now)
 {
-	char	buf[32];
+	const struct opts	*o = r->o;
 
 	if (r->phase == PHASE_RUNNING && r->reaped) {
-		if (contain_empty(r->ct))
-			r->phase = PHASE_DRAINING;
+		if (o->keep_orphans || contain_empty(r->ct))
+			supervise_drain(r, now);
 		else {
+			r->phase = PHASE_LINGER;
+			r->linger_until = clock_add(now, o->wait_delay);
+			if (r->deadline < r->linger_until)
+				r->linger_until = r->deadline;
+		}
+	} else if (r->phase == PHASE_RUNNING && now >= r->deadline)
+		supervise_timeout(r, WHY_DEADLINE, now);
+	else if (r->phase == PHASE_RUNNING && o->idle != 0 &&
+	    now >= clock_add(r->out->last_byte, o->idle))
+		supervise_timeout(r, WHY_IDLE, now);
+	if (r->phase == PHASE_LINGER) {
+		if (contain_empty(r->ct))
+			supervise_drain(r, now);
+		else if (now >= r->linger_until) {
 			/* G4: what the command left behind goes too. */
 			r->why = WHY_LEFTOVERS;
 			logv("the command exited; terminating what it left");
 			supervise_terminate(r, SIGTERM, now);
-		}
-	} else if (r->phase == PHASE_RUNNING && now >= r->deadline) {
-		r->timed_out = 1;
-		r->why = WHY_DEADLINE;
-		format_duration(r->o->timeout, buf, sizeof buf);
-		logv("timed out after %s (deadline)", buf);
-		supervise_terminate(r, r->o->signal, now);
+		} else
+			supervise_recheck(r, now);
 	}
 	if (r->phase == PHASE_GRACE && now >= r->kill_at)
 		supervise_kill(r, now);
 	if (r->phase == PHASE_GRACE || r->phase == PHASE_KILLED) {
 		if (r->reaped && contain_empty(r->ct))
-			r->phase = PHASE_DRAINING;
+			supervise_drain(r, now);
 		else if (r->phase == PHASE_KILLED && now >= r->kill_at) {
 			tm_warnx("processes outlived SIGKILL; leaving them");
-			r->phase = PHASE_DRAINING;
-		} else if (r->reaped && now >= r->recheck_at) {
-			/* Leftovers send no event when they go. */
-			r->recheck_gap = r->recheck_gap == 0 ? RECHECK_MIN :
-			    r->recheck_gap * 2;
-			if (r->recheck_gap > RECHECK_MAX)
-				r->recheck_gap = RECHECK_MAX;
-			r->recheck_at = clock_add(now, r->recheck_gap);
-		}
+			supervise_drain(r, now);
+		} else if (r->reaped)
+			supervise_recheck(r, now);
 	}
-	if (r->phase == PHASE_DRAINING) {
+	if (r->phase == PHASE_DRAINING && now >= r->drain_until)
+		output_drop_echo(r->out);	/* G10 */
+	if (r->phase == PHASE_DRAINING && output_done(r->out)) {
 		r->phase = PHASE_DONE;
 		r->ended = now;
 	}
@@ -222,13 +274,29 @@ supervise_step(struct run *r, int64_t now)
 static int64_t
 supervise_next(const struct run *r)
 {
-	int64_t	t = TM_NEVER;
+	int64_t	t = TM_NEVER, idle;
 
-	if (r->phase == PHASE_RUNNING)
+	switch (r->phase) {
+	case PHASE_RUNNING:
 		t = r->deadline;
-	else if (r->phase == PHASE_GRACE || r->phase == PHASE_KILLED)
+		idle = r->o->idle == 0 ? TM_NEVER :
+		    clock_add(r->out->last_byte, r->o->idle);
+		if (idle < t)
+			t = idle;
+		break;
+	case PHASE_LINGER:
+		t = r->linger_until;
+		break;
+	case PHASE_GRACE:
+	case PHASE_KILLED:
 		t = r->kill_at;
-	if (r->reaped && r->recheck_at < t)
+		break;
+	default:
+		t = r->drain_until;
+		break;
+	}
+	if ((r->phase == PHASE_LINGER || r->phase == PHASE_GRACE ||
+	    r->phase == PHASE_KILLED) && r->reaped && r->recheck_at < t)
 		t = r->recheck_at;
 	return (t);
 }
@@ -246,6 +314,7 @@ supervise_run(struct run *r)
 	r->deadline = r->o->timeout == 0 ? TM_NEVER :
 	    clock_add(r->started, r->o->timeout);
 	r->kill_at = TM_NEVER;
+	r->drain_until = TM_NEVER;
 	supervise_step(r, clock_now());
 	while (r->phase != PHASE_DONE) {
 		nfd = supervise_fill(r, pfd);

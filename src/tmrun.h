@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -33,19 +34,35 @@ enum contain_kind {
 	CONTAIN_PGROUP,
 };
 
+enum timestamps {
+	TS_NONE,
+	TS_ISO,
+	TS_ELAPSED,
+};
+
 /* Everything the command line says; filled by options.c, then read-only. */
 struct opts {
 	int64_t		 timeout;	/* 0: none */
 	int64_t		 kill_after;
+	int64_t		 idle;		/* 0: none */
+	int64_t		 wait_delay;
 	int		 signal;
 	int		 verbose;
 	int		 preserve_status;
+	const char	*output;	/* -o */
+	int		 append;
+	int		 quiet;
+	int		 on_failure;
+	enum timestamps	 timestamps;
+	uint64_t	 max_output;	/* UINT64_MAX: unlimited */
+	int		 keep_orphans;
 	enum contain_kind contain;
 	char		**argv;		/* the command */
 };
 
 enum phase {
 	PHASE_RUNNING,		/* the command runs, no signal sent yet */
+	PHASE_LINGER,		/* it exited; leftovers get --wait-delay */
 	PHASE_GRACE,		/* first signal sent, SIGKILL at kill_at */
 	PHASE_KILLED,		/* SIGKILL sent, waiting for the tree to go */
 	PHASE_DRAINING,		/* tree gone, reading what is left */
@@ -55,6 +72,7 @@ enum phase {
 enum why {
 	WHY_NONE,
 	WHY_DEADLINE,		/* -t fired */
+	WHY_IDLE,		/* -i fired */
 	WHY_SIGNAL,		/* tmrun received a signal and forwarded it */
 	WHY_LEFTOVERS,		/* the command exited, descendants remain */
 };
@@ -70,6 +88,40 @@ struct sigrec {
 
 struct contain;
 
+/* One captured stream: the command's stdout or stderr. */
+struct stream {
+	int		 fd;		/* read end of the capture pipe, or -1 */
+	int		 echo;		/* 1 or 2; -1: not echoed, or it broke */
+	int		 echo_polled;	/* a pipe or tty: write after POLLOUT */
+	char		*buf;		/* what was read; buf[off..len) not echoed */
+	size_t		 off;
+	size_t		 len;
+	uint64_t	 budget;	/* bytes left to drain at the end */
+	uint64_t	 bytes;		/* received in all */
+	char		*line;		/* --timestamps: the line being built */
+	size_t		 linelen;
+	int64_t		 line_at;	/* when its first byte came */
+	int		 midline;	/* the log holds its start already */
+};
+
+/* Capture: the pipes, the echo, the log and the hold-back spool. */
+struct output {
+	const struct opts *o;
+	int		 capture;	/* 0: the command has tmrun's 1 and 2 */
+	struct stream	 s[2];
+	int		 child[2];	/* the pipes' write ends until fork */
+	int		 log;		/* -1: none or failed */
+	char		*logbuf;	/* --timestamps: lines on their way */
+	size_t		 loglen;
+	uint64_t	 log_bytes;
+	uint64_t	 dropped;	/* past --max-output */
+	int		 log_last;	/* last byte written to the log */
+	int		 spool;		/* --output-on-failure, or -1 */
+	int		 spool_failed;
+	int64_t		 started;	/* for --timestamps=elapsed */
+	int64_t		 last_byte;	/* for -i */
+};
+
 /* One process as /proc shows it. */
 struct procinfo {
 	pid_t		 pid;
@@ -84,6 +136,7 @@ struct procinfo {
 struct run {
 	const struct opts *o;
 	struct contain	*ct;
+	struct output	*out;
 	pid_t		 pid;		/* the command; its pgid too (G1) */
 	int		 sigfd;
 	enum phase	 phase;
@@ -94,6 +147,8 @@ struct run {
 	int64_t		 started;
 	int64_t		 deadline;	/* -t instant, or TM_NEVER */
 	int64_t		 kill_at;	/* SIGKILL, or giving up after it */
+	int64_t		 linger_until;	/* --wait-delay ends */
+	int64_t		 drain_until;	/* echo still pending then is dropped */
 	int64_t		 recheck_at;	/* next look at an unwatchable tree */
 	int64_t		 recheck_gap;
 	int64_t		 ended;
@@ -103,14 +158,27 @@ struct run {
 
 /* clock.c */
 int64_t		 clock_now(void);
+int64_t		 clock_realtime(void);
 int64_t		 clock_add(int64_t, int64_t);
 int		 clock_timeout_ms(int64_t, int64_t);
 
 /* options.c */
 void		 options_parse(struct opts *, int, char **);
 
+/* output.c */
+void		 output_open(struct output *, const struct opts *);
+void		 output_child(struct output *);
+void		 output_started(struct output *);
+int		 output_fill(struct output *, struct pollfd *, int);
+void		 output_dispatch(struct output *, struct pollfd *, int, int64_t);
+void		 output_drain_start(struct output *);
+void		 output_drop_echo(struct output *);
+int		 output_done(const struct output *);
+void		 output_finish(struct output *, int);
+
 /* parse.c */
 int		 parse_duration(const char *, int64_t *);
+int		 parse_size(const char *, uint64_t *);
 int		 parse_signal(const char *);
 const char	*signal_name(int, char *, size_t);
 void		 format_duration(int64_t, char *, size_t);

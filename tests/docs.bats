@@ -44,7 +44,7 @@ complete_words() {
 }
 
 @test "bash completes long options" {
-	run -0 complete_words tmrun --ti
+	run -0 complete_words tmrun --timeo
 	[ "$output" = "--timeout=" ]
 	run -0 complete_words tmrun --preserve
 	[ "$output" = "--preserve-status" ]

@@ -10,10 +10,19 @@ tm() { timeout -s KILL 60 "$TMRUN" "$@" 3>&-; }
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 since_ms() { echo $(($(now_ms) - $1)); }
 
-# wait_gone PID [SECONDS]: true once PID no longer exists.
+# alive PID: it exists and is not a zombie (an init that does not reap
+# leaves those behind).
+alive() {
+	local st
+	kill -0 "$1" 2>/dev/null || return 1
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "${st%% *}" != Z ] && [ "${st%% *}" != X ]
+}
+
+# wait_gone PID [SECONDS]: true once PID is no longer alive.
 wait_gone() {
 	local end=$((SECONDS + ${2:-10}))
-	while kill -0 "$1" 2>/dev/null; do
+	while alive "$1"; do
 		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.05
 	done

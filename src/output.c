@@ -1,0 +1,508 @@
+/*
+ * Capture: the command's stdout and stderr arrive on two pipes and go on to
+ * tmrun's own stdout and stderr (the echo), to the log file in arrival order,
+ * and for --output-on-failure to a spool replayed at the end.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tmrun.h"
+#include "compat.h"
+
+#define CHUNK		(64 * 1024)	/* one read; also the longest line kept */
+
+static void	stream_open(struct output *, struct stream *, int);
+static size_t	stamp(enum timestamps, int64_t, char *, size_t);
+static void	log_write(struct output *, const char *, size_t);
+static void	log_flush(struct output *);
+static void	log_line(struct output *, struct stream *, const char *,
+		    size_t);
+static void	log_chunk(struct output *, struct stream *, const char *,
+		    size_t, int64_t);
+static void	spool_write(struct output *, int, const char *, size_t);
+static void	echo_write(struct stream *);
+static void	stream_read(struct output *, struct stream *, int64_t);
+static void	stream_close(struct stream *);
+static void	replay(struct output *);
+
+/* A pipe for one stream; its echo goes to fd echo unless held back. */
+static void
+stream_open(struct output *out, struct stream *s, int echo)
+{
+	struct stat	st;
+	int		fd[2];
+
+	if (tm_pipe(fd) == -1 || set_nonblock(fd[0]) == -1)
+		tm_die(EXIT_CANCELED, "pipe");
+	compat_pipe_grow(fd[0]);
+	s->fd = fd[0];
+	out->child[echo - 1] = fd[1];
+	s->buf = xcalloc(1, CHUNK);
+	s->budget = UINT64_MAX;
+	s->echo = out->o->quiet || out->o->on_failure ? -1 : echo;
+	/* A pipe or terminal may fill: write it only when poll says so, at
+	 * most PIPE_BUF at a time, so that tmrun never blocks on a reader
+	 * (G10).  Files and /dev/null never fill. */
+	if (s->echo != -1 && fstat(echo, &st) == 0)
+		s->echo_polled = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+		    isatty(echo);
+	if (out->o->timestamps != TS_NONE)
+		s->line = xcalloc(1, CHUNK);
+}
+
+/*
+ * Set up capture if any option needs it: open the log (truncated, or
+ * appended with -a), the spool and the pipes.  Exits 125 on failure: the
+ * command has not started.
+ */
+void
+output_open(struct output *out, const struct opts *o)
+{
+	char	path[PATH_MAX];
+	int	flags;
+
+	memset(out, 0, sizeof *out);
+	out->o = o;
+	out->log = out->spool = -1;
+	out->s[0].fd = out->s[1].fd = -1;
+	out->child[0] = out->child[1] = -1;
+	out->log_last = '\n';
+	out->capture = o->output != NULL || o->idle != 0 || o->on_failure ||
+	    o->timestamps != TS_NONE;
+	if (!out->capture)
+		return;
+	if (o->output != NULL) {
+		flags = O_WRONLY | O_CREAT | O_CLOEXEC |
+		    (o->append ? O_APPEND : O_TRUNC);
+		if ((out->log = open(o->output, flags, 0666)) == -1)
+			tm_die(EXIT_CANCELED, "%s", tm_quote(o->output));
+		if (o->timestamps != TS_NONE)
+			out->logbuf = xcalloc(1, 2 * CHUNK);
+	}
+	if (o->on_failure) {
+		/* Held back in an unlinked file, not in memory. */
+		snprintf(path, sizeof path, "%s/tmrun.XXXXXX",
+		    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+		if ((out->spool = mkstemp(path)) == -1)
+			tm_die(EXIT_CANCELED, "%s", tm_quote(path));
+		if (unlink(path) == -1 || set_cloexec(out->spool) == -1)
+			tm_die(EXIT_CANCELED, "%s", tm_quote(path));
+	}
+	stream_open(out, &out->s[0], STDOUT_FILENO);
+	stream_open(out, &out->s[1], STDERR_FILENO);
+}
+
+/* In the child: the pipes become its stdout and stderr. */
+void
+output_child(struct output *out)
+{
+	if (!out->capture)
+		return;
+	if (dup2(out->child[0], STDOUT_FILENO) == -1 ||
+	    dup2(out->child[1], STDERR_FILENO) == -1)
+		_exit(EXIT_CANCELED);
+}
+
+/* In tmrun after fork: only the command holds the write ends (G3). */
+void
+output_started(struct output *out)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		if (out->child[i] != -1)
+			close(out->child[i]);
+		out->child[i] = -1;
+	}
+	out->last_byte = clock_now();
+	out->started = out->last_byte;
+}
+
+/*
+ * The --timestamps prefix for a line that began at t: UTC ISO-8601 with
+ * milliseconds (t on the real-time clock), or "+SECONDS.mmm" (t since the
+ * start).  The formatted second is kept: lines come many to a second.
+ */
+static size_t
+stamp(enum timestamps ts, int64_t t, char *buf, size_t len)
+{
+	static char	 sec[32];
+	static time_t	 sec_of = -1;
+	struct tm	 tm;
+	time_t		 secs = (time_t)(t / NS_PER_S);
+	int		 ms = (int)(t % NS_PER_S / NS_PER_MS), n;
+
+	if (ts == TS_ELAPSED)
+		n = snprintf(buf, len, "+%lld.%03d ", (long long)secs, ms);
+	else {
+		if (secs != sec_of) {
+			if (gmtime_r(&secs, &tm) == NULL ||
+			    strftime(sec, sizeof sec, "%Y-%m-%dT%H:%M:%S",
+			    &tm) == 0)
+				strcpy(sec, "?");
+			sec_of = secs;
+		}
+		n = snprintf(buf, len, "%s.%03dZ ", sec, ms);
+	}
+	return (n > 0 && (size_t)n < len ? (size_t)n : 0);
+}
+
+/* Warn once and stop logging; echo and supervision go on. */
+static void
+log_failed(struct output *out)
+{
+	tm_warn("%s: cannot write the log", tm_quote(out->o->output));
+	close(out->log);
+	out->log = -1;
+}
+
+/* Bytes to the log file, up to --max-output; the rest is counted. */
+static void
+log_write(struct output *out, const char *p, size_t n)
+{
+	size_t	room = n;
+
+	if (out->o->max_output - out->log_bytes < n)
+		room = out->o->max_output - out->log_bytes;
+	out->dropped += n - room;
+	if (room == 0 || out->log == -1)
+		return;
+	if (write_all(out->log, p, room) == -1) {
+		log_failed(out);
+		return;
+	}
+	out->log_bytes += room;
+	out->log_last = (unsigned char)p[room - 1];
+}
+
+/* Write out the lines built up in logbuf. */
+static void
+log_flush(struct output *out)
+{
+	if (out->loglen > 0)
+		log_write(out, out->logbuf, out->loglen);
+	out->loglen = 0;
+}
+
+/* One line, or line fragment, with its time prefix unless it continues. */
+static void
+log_line(struct output *out, struct stream *s, const char *p, size_t n)
+{
+	char		 pre[40];
+	size_t		 pn = 0;
+
+	if (!s->midline)
+		pn = stamp(out->o->timestamps, s->line_at, pre, sizeof pre);
+	if (out->loglen + pn + n > 2 * CHUNK)
+		log_flush(out);
+	memcpy(out->logbuf + out->loglen, pre, pn);
+	memcpy(out->logbuf + out->loglen + pn, p, n);
+	out->loglen += pn + n;
+}
+
+/*
+ * A chunk for the log.  With --timestamps, lines are put together per
+ * stream, so a partial stdout line and a stderr line never share a line.
+ */
+static void
+log_chunk(struct output *out, struct stream *s, const char *p, size_t n,
+    int64_t now)
+{
+	const char	*nl;
+	size_t		 k;
+
+	if (out->log == -1)
+		return;
+	if (out->logbuf == NULL) {
+		log_write(out, p, n);
+		return;
+	}
+	if (out->o->timestamps == TS_ISO)
+		now = clock_realtime();
+	else
+		now -= out->started;
+	while (n > 0) {
+		if (s->linelen == 0 && !s->midline)
+			s->line_at = now;
+		if ((nl = memchr(p, '\n', n)) == NULL) {
+			/* Keep the partial line; a full buffer goes out as is. */
+			k = CHUNK - s->linelen < n ? CHUNK - s->linelen : n;
+			memcpy(s->line + s->linelen, p, k);
+			s->linelen += k;
+			p += k;
+			n -= k;
+			if (s->linelen == CHUNK) {
+				log_line(out, s, s->line, s->linelen);
+				s->linelen = 0;
+				s->midline = 1;
+			}
+			continue;
+		}
+		k = nl - p + 1;
+		if (s->linelen > 0 && s->linelen + k <= CHUNK) {
+			memcpy(s->line + s->linelen, p, k);
+			log_line(out, s, s->line, s->linelen + k);
+		} else if (s->linelen > 0) {
+			log_line(out, s, s->line, s->linelen);
+			s->midline = 1;
+			log_line(out, s, p, k);
+		} else
+			log_line(out, s, p, k);
+		s->linelen = 0;
+		s->midline = 0;
+		p += k;
+		n -= k;
+	}
+	log_flush(out);
+}
+
+/* --output-on-failure: a record of (stream, length, bytes). */
+static void
+spool_write(struct output *out, int which, const char *p, size_t n)
+{
+	unsigned char	hdr[5];
+
+	if (out->spool == -1 || out->spool_failed)
+		return;
+	hdr[0] = (unsigned char)which;
+	hdr[1] = n >> 24;
+	hdr[2] = n >> 16;
+	hdr[3] = n >> 8;
+	hdr[4] = n;
+	if (write_all(out->spool, hdr, sizeof hdr) == -1 ||
+	    write_all(out->spool, p, n) == -1) {
+		tm_warn("cannot hold the output back");
+		out->spool_failed = 1;
+	}
+}
+
+/* Echo what is pending.  A broken stdout (EPIPE) ends the echo, not the
+ * command. */
+static void
+echo_write(struct stream *s)
+{
+	size_t	n = s->len - s->off;
+	ssize_t	w;
+
+	if (s->echo == -1) {
+		s->off = s->len = 0;
+		return;
+	}
+	if (!s->echo_polled) {
+		if (write_all(s->echo, s->buf + s->off, n) == -1)
+			s->echo = -1;
+		s->off = s->len = 0;
+		return;
+	}
+	if (n > PIPE_BUF)
+		n = PIPE_BUF;	/* never blocks after POLLOUT */
+	w = write(s->echo, s->buf + s->off, n);
+	if (w == -1 && errno != EINTR && errno != EAGAIN)
+		s->echo = -1;
+	if (w > 0)
+		s->off += w;
+	if (s->off == s->len || s->echo == -1)
+		s->off = s->len = 0;
+}
+
+static void
+stream_close(struct stream *s)
+{
+	close(s->fd);
+	s->fd = -1;
+}
+
+/* Read one chunk: log it, spool it, then echo it. */
+static void
+stream_read(struct output *out, struct stream *s, int64_t now)
+{
+	size_t	want = CHUNK;
+	ssize_t	n;
+
+	if (s->budget < want)
+		want = s->budget;
+	n = want == 0 ? 0 : read(s->fd, s->buf, want);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN)) {
+		if (s->budget != UINT64_MAX && errno == EAGAIN)
+			stream_close(s);	/* draining: that was all */
+		return;
+	}
+	if (n <= 0) {
+		stream_close(s);	/* EOF, or an error: nothing more */
+		return;
+	}
+	if (s->budget != UINT64_MAX)
+		s->budget -= n;
+	s->bytes += n;
+	out->last_byte = now;
+	log_chunk(out, s, s->buf, n, now);
+	spool_write(out, (int)(s - out->s) + 1, s->buf, n);
+	if (s->echo == -1)
+		return;
+	s->off = 0;
+	s->len = n;
+	if (!s->echo_polled)
+		echo_write(s);	/* else when poll says the reader has room */
+}
+
+/*
+ * The descriptors to poll for capture: a pipe while its echo is done, else
+ * the echo target for POLLOUT (a slow reader slows the command).  Returns
+ * how many were added at pfd.
+ */
+int
+output_fill(struct output *out, struct pollfd *pfd, int max)
+{
+	struct stream	*s;
+	int		 i, n = 0;
+
+	for (i = 0; i < 2 && n < max; i++) {
+		s = &out->s[i];
+		if (s->len > s->off) {
+			pfd[n].fd = s->echo;
+			pfd[n++].events = POLLOUT;
+		} else if (s->fd != -1) {
+			pfd[n].fd = s->fd;
+			pfd[n++].events = POLLIN;
+		}
+	}
+	return (n);
+}
+
+/* Act on what poll said about the descriptors output_fill gave it. */
+void
+output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
+{
+	struct stream	*s;
+	int		 i, j;
+
+	for (j = 0; j < n; j++) {
+		if (pfd[j].revents == 0)
+			continue;
+		for (i = 0; i < 2; i++) {
+			s = &out->s[i];
+			if (pfd[j].events == POLLOUT && s->echo == pfd[j].fd &&
+			    s->len > s->off)
+				echo_write(s);
+			else if (pfd[j].events == POLLIN && s->fd == pfd[j].fd)
+				/* G5: POLLHUP is read until empty too. */
+				stream_read(out, s, now);
+		}
+	}
+}
+
+/*
+ * The tree is gone or let go: read what the pipes hold now and no more, so
+ * an escaped writer cannot keep tmrun here (G3).
+ */
+void
+output_drain_start(struct output *out)
+{
+	struct stream	*s;
+	int		 i, avail;
+
+	for (i = 0; i < 2; i++) {
+		s = &out->s[i];
+		if (s->fd == -1)
+			continue;
+		if (ioctl(s->fd, FIONREAD, &avail) == -1)
+			avail = CHUNK;	/* one chunk, then EAGAIN ends it */
+		s->budget = (uint64_t)avail;
+		if (s->budget == 0)
+			stream_close(s);
+	}
+}
+
+/* G10: echo that cannot be written in time is dropped; the log is not. */
+void
+output_drop_echo(struct output *out)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		out->s[i].echo = -1;
+		out->s[i].off = out->s[i].len = 0;
+	}
+}
+
+/* 1 once both pipes are closed and no echo is pending. */
+int
+output_done(const struct output *out)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++)
+		if (out->s[i].fd != -1 || out->s[i].len > out->s[i].off)
+			return (0);
+	return (1);
+}
+
+/* --output-on-failure: play the spool back, each chunk to its stream. */
+static void
+replay(struct output *out)
+{
+	unsigned char	 hdr[5];
+	char		*buf = out->s[0].buf;
+	size_t		 n, k;
+	ssize_t		 r;
+	int		 fd, ok[3] = { 0, 1, 1 };
+
+	if (lseek(out->spool, 0, SEEK_SET) == -1)
+		return;
+	while (read(out->spool, hdr, sizeof hdr) == (ssize_t)sizeof hdr) {
+		fd = hdr[0] == 2 ? STDERR_FILENO : STDOUT_FILENO;
+		n = (size_t)hdr[1] << 24 | hdr[2] << 16 | hdr[3] << 8 | hdr[4];
+		for (; n > 0; n -= (size_t)r) {
+			k = n < CHUNK ? n : CHUNK;
+			if ((r = read(out->spool, buf, k)) <= 0)
+				return;
+			if (ok[fd] && write_all(fd, buf, (size_t)r) == -1)
+				ok[fd] = 0;	/* a closed stdout: carry on */
+		}
+	}
+}
+
+/*
+ * The end: partial lines and the --max-output marker go to the log, which
+ * is closed; the held-back output is printed if the run failed.
+ */
+void
+output_finish(struct output *out, int failed)
+{
+	char	mark[96];
+	int	i, n;
+
+	if (!out->capture)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (out->s[i].linelen > 0)	/* G5: a last line with no \n */
+			log_line(out, &out->s[i], out->s[i].line,
+			    out->s[i].linelen);
+		out->s[i].linelen = 0;
+	}
+	if (out->logbuf != NULL)
+		log_flush(out);
+	if (out->dropped > 0 && out->log != -1) {
+		n = snprintf(mark, sizeof mark, "%s[tmrun: --max-output: %llu "
+		    "bytes dropped]\n", out->log_last == '\n' ? "" : "\n",
+		    (unsigned long long)out->dropped);
+		if (write_all(out->log, mark, n) == -1)
+			log_failed(out);
+	}
+	if (out->log != -1 && close(out->log) == -1)
+		tm_warn("%s", tm_quote(out->o->output));
+	out->log = -1;
+	if (out->spool != -1 && failed)
+		replay(out);
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# The log file: creation, append, errors, timestamps, --max-output.
+
+load helpers
+
+@test "-o creates the log 0666 less the umask and truncates it" {
+	echo old-and-longer >"$T/log"
+	(umask 027; tm -o "$T/new" -- echo hi)
+	[ "$(stat -c %a "$T/new")" = 640 ]
+	tm -o "$T/log" -- echo hi
+	[ "$(cat "$T/log")" = hi ]
+}
+
+@test "-a appends to the log" {
+	echo first >"$T/log"
+	tm -a -o "$T/log" -- echo second
+	[ "$(cat "$T/log")" = "$(printf 'first\nsecond')" ]
+}
+
+@test "an unwritable log is exit 125 and the command never runs" {
+	run -125 --separate-stderr tm -o "$T/no/such/dir/log" -- touch "$T/ran"
+	[ "$stderr" = "tmrun: $T/no/such/dir/log: No such file or directory" ]
+	[ ! -e "$T/ran" ]
+	run -125 tm -o "$T" -- touch "$T/ran"
+	[ ! -e "$T/ran" ]
+}
+
+@test "a log write error is one warning; echo goes on; the command's status" {
+	run -3 --separate-stderr tm -o /dev/full -- sh -c 'echo one; echo two; exit 3'
+	[ "$output" = "$(printf 'one\ntwo')" ]
+	[ "$stderr" = "tmrun: /dev/full: cannot write the log: No space left on device" ]
+}
+
+@test "a full disk is one warning; echo and supervision go on" {
+	mkdir "$T/mnt"
+	mount -t tmpfs -o size=64k tmpfs "$T/mnt"
+	tm -o "$T/mnt/log" -- sh -c 'seq 100000; echo done >&2; exit 4' \
+	    >"$T/echo" 2>"$T/err" || rc=$?
+	umount "$T/mnt"
+	[ "$rc" -eq 4 ]
+	cmp "$T/echo" <(seq 100000)
+	[ "$(cat "$T/err")" = "$(printf '%s\n' "tmrun: $T/mnt/log: cannot write the log: No space left on device" done)" ]
+}
+
+@test "--timestamps prefixes each log line with a UTC time, milliseconds" {
+	run -0 --separate-stderr tm --timestamps -o "$T/log" -- sh -c 'echo one; echo two >&2'
+	[ "$output" = one ]
+	[ "$stderr" = two ]
+	[ "$(wc -l <"$T/log")" -eq 2 ]
+	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z one$' "$T/log"
+	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z two$' "$T/log"
+	# The stamp is today's date in UTC, not local time or the epoch.
+	grep -q "^$(date -u +%Y-%m-%d)T" "$T/log"
+}
+
+@test "--timestamps=elapsed gives seconds since the start" {
+	run -0 tm --timestamps=elapsed -o "$T/log" -- sh -c 'echo one; sleep 0.3; echo two'
+	grep -qE '^\+0\.[0-9]{3} one$' "$T/log"
+	grep -qE '^\+0\.[3-9][0-9]{2} two$' "$T/log"
+	run -125 tm --timestamps=local -o "$T/log" true
+}
+
+@test "--timestamps keeps a partial stdout line and a stderr line apart" {
+	run -0 tm --timestamps=elapsed -o "$T/log" -- sh -c \
+	    'printf part; sleep 0.1; echo err >&2; sleep 0.1; echo ial; printf tail'
+	[ "$(sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log")" = "$(printf 'err\npartial\ntail')" ]
+	[ "$(grep -c '^+' "$T/log")" -eq 3 ]
+}
+
+@test "--max-output cuts the log and says how many bytes were dropped" {
+	run -0 tm --max-output=1001 -o "$T/log" -- seq 1000
+	[ "$(echo "$output" | wc -l)" -eq 1000 ]
+	head -c 1001 <(seq 1000) >"$T/want"
+	# 3893 bytes of output, 1001 kept; the cut is mid-line, so a newline first.
+	printf '\n[tmrun: --max-output: 2892 bytes dropped]\n' >>"$T/want"
+	cmp "$T/want" "$T/log"
+	# 1K = 1024 ends on a line: the marker follows directly.
+	run -0 tm --max-output=1K -o "$T/log" -- seq 1000
+	[ "$(tail -n 1 "$T/log")" = "[tmrun: --max-output: 2869 bytes dropped]" ]
+	[ "$(stat -c %s "$T/log")" -eq $((1024 + 42)) ]
+}
+
+@test "--max-output that is never reached adds no marker" {
+	run -0 tm --max-output=1M -o "$T/log" -- seq 1000
+	cmp "$T/log" <(seq 1000)
+}
+
+@test "--max-output takes K, M and G and rejects junk" {
+	local s
+	for s in 0 10 1k 1K 2M 1G 99999999999999999999G; do
+		run -0 tm --max-output="$s" -o "$T/log" true
+	done
+	for s in '' -1 1T 1KB x 1.5K; do
+		run -125 --separate-stderr tm --max-output="$s" -o "$T/log" true
+		[ "$stderr" = "tmrun: invalid size for --max-output: '$s' (see 'tmrun --help')" ]
+	done
+}

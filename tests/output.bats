@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# Capture: echo to the right stream, the log gets every byte.
+
+load helpers
+
+@test "without capture the command writes to tmrun's own stdout directly" {
+	tm -- sh -c 'readlink /proc/$$/fd/1' >"$T/o"
+	[ "$(cat "$T/o")" = "$T/o" ]
+}
+
+@test "with -o the command's stdout and stderr are pipes" {
+	tm -o "$T/log" -- sh -c 'readlink /proc/$$/fd/1 /proc/$$/fd/2' >"$T/o"
+	[[ "$(sed -n 1p "$T/o")" == pipe:* ]]
+	[[ "$(sed -n 2p "$T/o")" == pipe:* ]]
+	[ "$(sed -n 1p "$T/o")" != "$(sed -n 2p "$T/o")" ]
+}
+
+@test "stdout is echoed to stdout, stderr to stderr, both to the log" {
+	run -0 --separate-stderr tm -o "$T/log" -- sh -c 'echo out; sleep 0.1; echo err >&2'
+	[ "$output" = out ]
+	[ "$stderr" = err ]
+	[ "$(cat "$T/log")" = "$(printf 'out\nerr')" ]
+}
+
+@test "-q echoes nothing and still logs" {
+	run -0 --separate-stderr tm -q -o "$T/log" -- sh -c 'echo out; echo err >&2'
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	[ "$(sort "$T/log")" = "$(printf 'err\nout')" ]
+}
+
+@test "-q, -a, --timestamps and --max-output without -o are usage errors" {
+	run -125 --separate-stderr tm -q true
+	[ "$stderr" = "tmrun: --quiet needs --output or --output-on-failure (see 'tmrun --help')" ]
+	run -125 --separate-stderr tm -a true
+	[ "$stderr" = "tmrun: --append needs --output (see 'tmrun --help')" ]
+	run -125 tm --timestamps true
+	run -125 tm --max-output=1K true
+}
+
+@test "a last line with no newline and NUL bytes reach the log byte-exact" {
+	run -0 tm -o "$T/log" -- printf 'a\0b\nc\0\0d'
+	printf 'a\0b\nc\0\0d' >"$T/want"
+	cmp "$T/want" "$T/log"
+	tm -o "$T/log2" -- printf 'a\0b\nc\0\0d' >"$T/echo"
+	cmp "$T/want" "$T/echo"
+}
+
+@test "output written just before a kill reaches the log" {
+	run -124 tm -t 0.5 -o "$T/log" -- sh -c \
+	    'trap "printf bye; exit 1" TERM; echo start; while :; do :; done'
+	[ "$(cat "$T/log")" = "$(printf 'start\nbye')" ]
+}
+
+@test "a 1 GiB stream reaches the log and the echo byte-exact" {
+	head -c 1048576 /dev/urandom >"$T/block"
+	gen() { local i; for ((i = 0; i < 1024; i++)); do cat "$T/block"; done; }
+	export -f gen
+	export T
+	tm -o "$T/log" -- bash -c gen | cmp - <(gen)
+	cmp "$T/log" <(gen)
+	[ "$(stat -c %s "$T/log")" -eq 1073741824 ]
+	rm -f "$T/log"
+}
+
+@test "a broken stdout stops the echo, not the command or the log" {
+	local rc
+	tm -o "$T/log" -- sh -c 'seq 200000; exit 3' | head -c1 >/dev/null
+	rc=${PIPESTATUS[0]}
+	[ "$rc" -eq 3 ]
+	cmp "$T/log" <(seq 200000)
+}
+
+@test "a closed stdout still leaves the log complete" {
+	run -0 timeout 60 "$TMRUN" -o "$T/log" -- seq 100000 >&-
+	cmp "$T/log" <(seq 100000)
+}
+
+@test "a stdout nobody reads cannot hold tmrun past the deadline and grace" {
+	local t0 rc=0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# a reader that never reads
+	t0=$(now_ms)
+	tm -t 1 -k 1 -o "$T/log" -- seq 100000000 >"$T/fifo" || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 124 ]
+	[ "$(since_ms "$t0")" -lt 6000 ]
+	# What was read is logged in full: a prefix of the command's output.
+	[ "$(stat -c %s "$T/log")" -gt 0 ]
+	cmp "$T/log" <(seq 100000000) 2>&1 | grep -q EOF
+}
+
+@test "a slow reader loses nothing" {
+	tm -o "$T/log" -- seq 300000 | (sleep 0.5; cat) >"$T/echo"
+	cmp "$T/echo" <(seq 300000)
+	cmp "$T/log" <(seq 300000)
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# Never hang on a pipe a descendant holds; leave nothing behind.
+# Output goes to files, not through `run`: an escaped descendant would
+# hold run's pipe open.
+
+load helpers
+
+@test "a grandchild holding the output pipe does not hang tmrun (sleep.sh)" {
+	local t0 rc=0
+	cd "$T"
+	printf '#!/bin/sh\necho "in sleep"\nsh ./sleep1.sh\n' >sleep.sh
+	printf 'echo $$ >"%s/sleep.pid"\nexec sleep 1000\n' "$T" >sleep1.sh
+	chmod +x sleep.sh
+	t0=$(now_ms)
+	tm -t 1 -o LOG -- ./sleep.sh >"$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 124 ]
+	[ "$(since_ms "$t0")" -lt $((1000 + 5000 + 3000)) ]
+	[ "$(cat LOG)" = "in sleep" ]
+	wait_gone "$(cat "$T/sleep.pid")" 5
+}
+
+@test "leftovers holding the pipe after a normal exit are ended at once" {
+	local t0 rc=0
+	t0=$(now_ms)
+	tm -o "$T/log" -- sh -c '(trap "" TERM; sleep 300; echo late) &
+	    echo $! >"$0/left.pid"; echo main done' "$T" >"$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(cat "$T/log")" = "main done" ]
+	wait_gone "$(cat "$T/left.pid")" 1
+	[ "$(since_ms "$t0")" -lt 9000 ]
+}
+
+@test "--wait-delay lets leftovers finish and logs what they write" {
+	local t0 rc=0
+	t0=$(now_ms)
+	tm --wait-delay=10 -o "$T/log" -- sh -c '(sleep 0.5; echo late) & echo early' \
+	    >"$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(cat "$T/log")" = "$(printf 'early\nlate')" ]
+	[ "$(since_ms "$t0")" -lt 5000 ]
+}
+
+@test "--wait-delay ends leftovers that outstay it" {
+	local t0 rc=0
+	t0=$(now_ms)
+	tm --wait-delay=0.5 -o "$T/log" -- sh -c 'sleep 300 & echo $! >"$0/left.pid"' "$T" \
+	    >"$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(since_ms "$t0")" -lt 4000 ]
+	wait_gone "$(cat "$T/left.pid")" 1
+}
+
+@test "--keep-orphans leaves leftovers running and tmrun exits" {
+	local t0 rc=0
+	t0=$(now_ms)
+	tm --keep-orphans -o "$T/log" -- sh -c 'sleep 300 & echo $! >"$0/left.pid"; echo hi' "$T" \
+	    >"$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(since_ms "$t0")" -lt 3000 ]
+	[ "$(cat "$T/log")" = hi ]
+	alive "$(cat "$T/left.pid")"
+}
+
+@test "--keep-orphans: a deadline still kills the whole tree" {
+	local rc=0
+	tm --keep-orphans -t 0.5 -o "$T/log" -- sh -c 'sleep 300 & echo $! >"$0/left.pid"; wait' "$T" \
+	    >"$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 124 ]
+	wait_gone "$(cat "$T/left.pid")" 5
+}
+
+@test "an escapee from the group holding the pipe cannot hang tmrun" {
+	local t0 rc=0
+	t0=$(now_ms)
+	tm -o "$T/log" -- sh -c 'setsid sh -c "echo \$\$ >$0/esc.pid; exec sleep 300" &
+	    echo main' "$T" >"$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(since_ms "$t0")" -lt 3000 ]
+	[ "$(cat "$T/log")" = main ]
+}
+
+@test "an escapee holding the pipe cannot hang tmrun past the deadline" {
+	local t0 rc=0
+	t0=$(now_ms)
+	tm -t 1 -o "$T/log" -- sh -c 'setsid sh -c "echo \$\$ >$0/esc.pid; exec sleep 300" &
+	    echo main; sleep 300' "$T" >"$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 124 ]
+	[ "$(since_ms "$t0")" -lt 4000 ]
+	[ "$(cat "$T/log")" = main ]
+}
