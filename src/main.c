@@ -31,6 +31,7 @@ main(int argc, char **argv)
 		tm_die(EXIT_CANCELED, "containment unavailable");
 	pdeath_start();
 	if ((rc = spawn_command(&r)) != 0) {
+		output_finish(&out, 0);
 		pdeath_done();
 		return (rc);
 	}

@@ -20,11 +20,9 @@
 #include "tmrun.h"
 #include "compat.h"
 
-#define CHUNK		(64 * 1024)	/* one read; also the longest line kept */
 
 static void	stream_open(struct output *, struct stream *, int);
 static size_t	stamp(enum timestamps, int64_t, char *, size_t);
-static void	log_write(struct output *, const char *, size_t);
 static void	log_flush(struct output *);
 static void	log_line(struct output *, struct stream *, const char *,
 		    size_t);
@@ -77,6 +75,7 @@ output_open(struct output *out, const struct opts *o)
 	out->log = out->spool = -1;
 	out->s[0].fd = out->s[1].fd = -1;
 	out->child[0] = out->child[1] = -1;
+	out->side[0] = out->side[1] = -1;
 	out->log_last = '\n';
 	out->capture = o->output != NULL || o->idle != 0 || o->on_failure ||
 	    o->timestamps != TS_NONE;
@@ -101,6 +100,7 @@ output_open(struct output *out, const struct opts *o)
 	}
 	stream_open(out, &out->s[0], STDOUT_FILENO);
 	stream_open(out, &out->s[1], STDERR_FILENO);
+	splice_setup(out);
 }
 
 /* In the child: the pipes become its stdout and stderr. */
@@ -159,8 +159,8 @@ stamp(enum timestamps ts, int64_t t, char *buf, size_t len)
 }
 
 /* Warn once and stop logging; echo and supervision go on. */
-static void
-log_failed(struct output *out)
+void
+output_log_failed(struct output *out)
 {
 	tm_warn("%s: cannot write the log", tm_quote(out->o->output));
 	close(out->log);
@@ -168,8 +168,8 @@ log_failed(struct output *out)
 }
 
 /* Bytes to the log file, up to --max-output; the rest is counted. */
-static void
-log_write(struct output *out, const char *p, size_t n)
+void
+output_log_write(struct output *out, const char *p, size_t n)
 {
 	size_t	room = n;
 
@@ -179,7 +179,7 @@ log_write(struct output *out, const char *p, size_t n)
 	if (room == 0 || out->log == -1)
 		return;
 	if (write_all(out->log, p, room) == -1) {
-		log_failed(out);
+		output_log_failed(out);
 		return;
 	}
 	out->log_bytes += room;
@@ -191,7 +191,7 @@ static void
 log_flush(struct output *out)
 {
 	if (out->loglen > 0)
-		log_write(out, out->logbuf, out->loglen);
+		output_log_write(out, out->logbuf, out->loglen);
 	out->loglen = 0;
 }
 
@@ -225,7 +225,7 @@ log_chunk(struct output *out, struct stream *s, const char *p, size_t n,
 	if (out->log == -1)
 		return;
 	if (out->logbuf == NULL) {
-		log_write(out, p, n);
+		output_log_write(out, p, n);
 		return;
 	}
 	if (out->o->timestamps == TS_ISO)
@@ -323,37 +323,53 @@ stream_close(struct stream *s)
 	s->fd = -1;
 }
 
-/* Read one chunk: log it, spool it, then echo it. */
+/* Read one chunk: log it, spool it, then echo it (or let the fast path
+ * move it). */
 static void
 stream_read(struct output *out, struct stream *s, int64_t now)
 {
 	size_t	want = CHUNK;
-	ssize_t	n;
+	ssize_t	n = -1;
 
-	if (s->budget < want)
-		want = s->budget;
-	n = want == 0 ? 0 : read(s->fd, s->buf, want);
+	if (s->budget == 0) {
+		stream_close(s);	/* drained all it held */
+		return;
+	}
+	if (s->budget < CHUNK)
+		want = (size_t)s->budget;
+	if (s->splice) {
+		n = splice_pump(out, s, s->budget < SIZE_MAX ?
+		    (size_t)s->budget : SIZE_MAX);
+		if (n == -1 && errno != EAGAIN)
+			s->splice = 0;	/* nothing was moved: read below */
+		else if (n > 0)
+			goto moved;
+	}
+	if (n == -1 && !s->splice)
+		n = read(s->fd, s->buf, want);
 	if (n == -1 && (errno == EINTR || errno == EAGAIN)) {
-		if (s->budget != UINT64_MAX && errno == EAGAIN)
-			stream_close(s);	/* draining: that was all */
+		/* Draining: an empty pipe is all there was. */
+		if (s->budget != UINT64_MAX && errno == EAGAIN && !s->echo_wait)
+			stream_close(s);
 		return;
 	}
 	if (n <= 0) {
 		stream_close(s);	/* EOF, or an error: nothing more */
 		return;
 	}
+	log_chunk(out, s, s->buf, n, now);
+	spool_write(out, (int)(s - out->s) + 1, s->buf, n);
+	if (s->echo != -1) {
+		s->off = 0;
+		s->len = n;
+		if (!s->echo_polled)
+			echo_write(s);	/* else when poll says there is room */
+	}
+moved:
 	if (s->budget != UINT64_MAX)
 		s->budget -= n;
 	s->bytes += n;
 	out->last_byte = now;
-	log_chunk(out, s, s->buf, n, now);
-	spool_write(out, (int)(s - out->s) + 1, s->buf, n);
-	if (s->echo == -1)
-		return;
-	s->off = 0;
-	s->len = n;
-	if (!s->echo_polled)
-		echo_write(s);	/* else when poll says the reader has room */
 }
 
 /*
@@ -369,7 +385,7 @@ output_fill(struct output *out, struct pollfd *pfd, int max)
 
 	for (i = 0; i < 2 && n < max; i++) {
 		s = &out->s[i];
-		if (s->len > s->off) {
+		if (s->len > s->off || s->echo_wait) {
 			pfd[n].fd = s->echo;
 			pfd[n++].events = POLLOUT;
 		} else if (s->fd != -1) {
@@ -393,7 +409,11 @@ output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 		for (i = 0; i < 2; i++) {
 			s = &out->s[i];
 			if (pfd[j].events == POLLOUT && s->echo == pfd[j].fd &&
-			    s->len > s->off)
+			    s->echo_wait) {
+				s->echo_wait = 0;
+				stream_read(out, s, now);
+			} else if (pfd[j].events == POLLOUT &&
+			    s->echo == pfd[j].fd && s->len > s->off)
 				echo_write(s);
 			else if (pfd[j].events == POLLIN && s->fd == pfd[j].fd)
 				/* G5: POLLHUP is read until empty too. */
@@ -432,6 +452,7 @@ output_drop_echo(struct output *out)
 
 	for (i = 0; i < 2; i++) {
 		out->s[i].echo = -1;
+		out->s[i].echo_wait = 0;
 		out->s[i].off = out->s[i].len = 0;
 	}
 }
@@ -443,7 +464,8 @@ output_done(const struct output *out)
 	int	i;
 
 	for (i = 0; i < 2; i++)
-		if (out->s[i].fd != -1 || out->s[i].len > out->s[i].off)
+		if (out->s[i].fd != -1 || out->s[i].len > out->s[i].off ||
+		    out->s[i].echo_wait)
 			return (0);
 	return (1);
 }
@@ -498,11 +520,16 @@ output_finish(struct output *out, int failed)
 		    "bytes dropped]\n", out->log_last == '\n' ? "" : "\n",
 		    (unsigned long long)out->dropped);
 		if (write_all(out->log, mark, n) == -1)
-			log_failed(out);
+			output_log_failed(out);
 	}
 	if (out->log != -1 && close(out->log) == -1)
 		tm_warn("%s", tm_quote(out->o->output));
 	out->log = -1;
 	if (out->spool != -1 && failed)
 		replay(out);
+	for (i = 0; i < 2; i++) {
+		free(out->s[i].buf);
+		free(out->s[i].line);
+	}
+	free(out->logbuf);
 }

@@ -93,6 +93,9 @@ struct stream {
 	int		 fd;		/* read end of the capture pipe, or -1 */
 	int		 echo;		/* 1 or 2; -1: not echoed, or it broke */
 	int		 echo_polled;	/* a pipe or tty: write after POLLOUT */
+	int		 echo_fifo;	/* the echo is a pipe */
+	int		 echo_wait;	/* fast path: wait for room in the echo */
+	int		 splice;	/* fast path: tee(2) and splice(2) */
 	char		*buf;		/* what was read; buf[off..len) not echoed */
 	size_t		 off;
 	size_t		 len;
@@ -110,6 +113,7 @@ struct output {
 	int		 capture;	/* 0: the command has tmrun's 1 and 2 */
 	struct stream	 s[2];
 	int		 child[2];	/* the pipes' write ends until fork */
+	int		 side[2];	/* fast path: carries echo bound for a file */
 	int		 log;		/* -1: none or failed */
 	char		*logbuf;	/* --timestamps: lines on their way */
 	size_t		 loglen;
@@ -165,6 +169,8 @@ int		 clock_timeout_ms(int64_t, int64_t);
 /* options.c */
 void		 options_parse(struct opts *, int, char **);
 
+#define CHUNK		(64 * 1024)	/* one read; also the longest line kept */
+
 /* output.c */
 void		 output_open(struct output *, const struct opts *);
 void		 output_child(struct output *);
@@ -174,7 +180,13 @@ void		 output_dispatch(struct output *, struct pollfd *, int, int64_t);
 void		 output_drain_start(struct output *);
 void		 output_drop_echo(struct output *);
 int		 output_done(const struct output *);
+void		 output_log_failed(struct output *);
+void		 output_log_write(struct output *, const char *, size_t);
 void		 output_finish(struct output *, int);
+
+/* splice-linux.c | splice-none.c */
+void		 splice_setup(struct output *);
+ssize_t		 splice_pump(struct output *, struct stream *, size_t);
 
 /* parse.c */
 int		 parse_duration(const char *, int64_t *);

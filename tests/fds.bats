@@ -28,3 +28,10 @@ load helpers
 	run -0 tm -- cat <<<"from stdin"
 	[ "$output" = "from stdin" ]
 }
+
+@test "with capture the command sees the same descriptor numbers" {
+	local want
+	want=$(timeout 60 sh -c 'cd /proc/$$/fd && echo *' 3>&- 5</dev/null)
+	run -0 tm -o "$T/log" -- sh -c 'cd /proc/$$/fd && echo *' 5</dev/null
+	[ "$output" = "$want" ]
+}

@@ -95,3 +95,17 @@ load helpers
 	cmp "$T/echo" <(seq 300000)
 	cmp "$T/log" <(seq 300000)
 }
+
+@test "echo to a file, an appended file and a pipe is byte-exact, log too" {
+	head -c 3000000 /dev/urandom >"$T/data"
+	tm -o "$T/log1" -- cat "$T/data" >"$T/file"
+	cmp "$T/data" "$T/file"
+	cmp "$T/data" "$T/log1"
+	echo head >"$T/app"
+	tm -o "$T/log2" -- cat "$T/data" >>"$T/app"
+	cmp <(echo head; cat "$T/data") "$T/app"
+	cmp "$T/data" "$T/log2"
+	tm -a -o "$T/log2" -- cat "$T/data" | cat >"$T/piped"
+	cmp "$T/data" "$T/piped"
+	cmp <(cat "$T/data" "$T/data") "$T/log2"
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bats
+# --output-on-failure: quiet on success, the whole output on failure.
+
+load helpers
+
+@test "--output-on-failure prints nothing when the command succeeds" {
+	run -0 --separate-stderr tm --output-on-failure -- sh -c 'echo out; echo err >&2'
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+}
+
+@test "--output-on-failure replays a failed command's output to the right streams" {
+	run -2 --separate-stderr tm --output-on-failure -- sh -c \
+	    'echo out1; echo err1 >&2; echo out2; exit 2'
+	[ "$output" = "$(printf 'out1\nout2')" ]
+	[ "$stderr" = err1 ]
+}
+
+@test "--output-on-failure replays in arrival order" {
+	tm --output-on-failure -- sh -c \
+	    'echo 1; sleep 0.1; echo 2 >&2; sleep 0.1; echo 3; exit 1' >"$T/all" 2>&1 || true
+	[ "$(cat "$T/all")" = "$(printf '1\n2\n3')" ]
+}
+
+@test "--output-on-failure prints the output of a command that timed out" {
+	run -124 --separate-stderr tm --output-on-failure -t 0.5 -- sh -c 'echo before; sleep 30'
+	[ "$output" = before ]
+}
+
+@test "--output-on-failure with -o: the log still gets everything live" {
+	run -0 tm --output-on-failure -o "$T/log" -- sh -c 'echo out; echo err >&2'
+	[ -z "$output" ]
+	[ "$(cat "$T/log")" = "$(printf 'out\nerr')" ]
+}
+
+@test "--output-on-failure holds the output in an unlinked file, not in memory" {
+	TMPDIR=$T tm_bg --output-on-failure -- sh -c \
+	    'head -c 100000000 /dev/zero; echo >"$0/ready"; sleep 1; exit 1' "$T"
+	local pid
+	wait_file "$T/ready"
+	pid=$(cat "$T/tmrun.pid")
+	ls -l "/proc/$pid/fd" | grep -q "$T/tmrun\..* (deleted)"
+	# 100 MB held, yet tmrun's own peak memory stays small.
+	[ "$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")" -lt 8192 ]
+	tm_wait
+	[ "$bg_status" -eq 1 ]
+	cmp "$T/out" <(head -c 100000000 /dev/zero)
+}
+
+@test "-q with --output-on-failure still prints on failure" {
+	run -1 tm -q --output-on-failure -- sh -c 'echo shown; exit 1'
+	[ "$output" = shown ]
+}
