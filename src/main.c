@@ -23,13 +23,15 @@ main(int argc, char **argv)
 	r.o = &o;
 	r.ct = &ct;
 	r.out = &out;
+	/* The watcher (where there is one) first: it must hold none of the
+	 * descriptors opened below. */
+	pdeath_start();
 	/* Before the signal source: a FIFO log may block here, as with tee,
 	 * and Ctrl-C must still end tmrun. */
 	output_open(&out, &o);
 	r.sigfd = sigsrc_open();
 	if (contain_open(&ct, o.contain) == -1)
 		tm_die(EXIT_CANCELED, "containment unavailable");
-	pdeath_start();
 	if ((rc = spawn_command(&r)) != 0) {
 		output_finish(&out, 0);
 		pdeath_done();

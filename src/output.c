@@ -77,6 +77,7 @@ output_open(struct output *out, const struct opts *o)
 	out->child[0] = out->child[1] = -1;
 	out->side[0] = out->side[1] = -1;
 	out->log_last = '\n';
+	out->stamp_at = -1;
 	out->capture = o->output != NULL || o->idle != 0 || o->on_failure ||
 	    o->timestamps != TS_NONE;
 	if (!out->capture)
@@ -195,18 +196,24 @@ log_flush(struct output *out)
 	out->loglen = 0;
 }
 
-/* One line, or line fragment, with its time prefix unless it continues. */
+/* One line, or line fragment, with its time prefix unless it continues.
+ * The lines of one chunk share a time, so the prefix is made once. */
 static void
 log_line(struct output *out, struct stream *s, const char *p, size_t n)
 {
-	char		 pre[40];
-	size_t		 pn = 0;
+	size_t	pn = 0;
 
-	if (!s->midline)
-		pn = stamp(out->o->timestamps, s->line_at, pre, sizeof pre);
+	if (!s->midline) {
+		if (s->line_at != out->stamp_at) {
+			out->stamp_len = stamp(out->o->timestamps, s->line_at,
+			    out->stamp, sizeof out->stamp);
+			out->stamp_at = s->line_at;
+		}
+		pn = out->stamp_len;
+	}
 	if (out->loglen + pn + n > 2 * CHUNK)
 		log_flush(out);
-	memcpy(out->logbuf + out->loglen, pre, pn);
+	memcpy(out->logbuf + out->loglen, out->stamp, pn);
 	memcpy(out->logbuf + out->loglen + pn, p, n);
 	out->loglen += pn + n;
 }
@@ -366,8 +373,8 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 			echo_write(s);	/* else when poll says there is room */
 	}
 moved:
-	if (s->budget != UINT64_MAX)
-		s->budget -= n;
+	if (s->budget != UINT64_MAX && (s->budget -= n) == 0)
+		stream_close(s);	/* drained: an escapee may hold it open */
 	s->bytes += n;
 	out->last_byte = now;
 }

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "tmrun.h"
-#include "sigsrc.h"
 
 static int	watch_fd = -1;
 
@@ -25,7 +24,6 @@ pdeath_watch(int fd)
 	ssize_t	n;
 
 	/* Ctrl-C and friends are for tmrun: the watcher lives on. */
-	sigsrc_child();
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);

@@ -116,6 +116,9 @@ struct output {
 	int		 side[2];	/* fast path: carries echo bound for a file */
 	int		 log;		/* -1: none or failed */
 	char		*logbuf;	/* --timestamps: lines on their way */
+	char		 stamp[40];	/* the prefix last made, and for when */
+	size_t		 stamp_len;
+	int64_t		 stamp_at;
 	size_t		 loglen;
 	uint64_t	 log_bytes;
 	uint64_t	 dropped;	/* past --max-output */

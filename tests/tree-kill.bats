@@ -88,3 +88,16 @@ load helpers
 	[ "$(since_ms "$t0")" -lt 4000 ]
 	[ "$(cat "$T/log")" = main ]
 }
+
+@test "an escapee holding the pipe while output is still queued cannot hang tmrun" {
+	local t0
+	t0=$(now_ms)
+	# A slow reader keeps the command's last bytes queued when it exits.
+	{ tm -o "$T/log" -- sh -c 'setsid sh -c "echo \$\$ >$0/esc.pid; exec sleep 300" &
+	    head -c 5000000 /dev/zero' "$T" 2>/dev/null; echo $? >"$T/rc"; } |
+	    (sleep 1; cat) >"$T/echo"
+	[ "$(cat "$T/rc")" -eq 0 ]
+	[ "$(since_ms "$t0")" -lt 5000 ]
+	[ "$(stat -c %s "$T/log")" -eq 5000000 ]
+	[ "$(stat -c %s "$T/echo")" -eq 5000000 ]
+}

@@ -12,7 +12,7 @@ set -eu
 export LC_ALL=C
 tmrun=${1:-./tmrun}
 big_mb=${BIG_MB:-1024} rounds=${ROUNDS:-5}
-lines=${LINES:-20000000} rounds_ts=${ROUNDS_TS:-3}
+lines=${TS_LINES:-20000000} rounds_ts=${ROUNDS_TS:-3}
 T=300	# seconds allowed to any one command
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tmrun-output.XXXXXX")
 bg=
@@ -74,7 +74,7 @@ need=$((big_mb * 2 > lines / 22000 ? big_mb * 2 : lines / 22000))
 avail=$(df -Pk "$dir" | awk 'NR == 2 {print int($4 / 1024)}')
 if [ "$avail" -lt $((need + 64)) ]; then
 	echo "need about $((need + 64)) MiB free in $dir, have $avail;" \
-		"set TMPDIR, or lower BIG_MB / LINES" >&2
+		"set TMPDIR, or lower BIG_MB / TS_LINES" >&2
 	exit 1
 fi
 tm=(env)	# no GNU time: a transparent wrapper instead
