@@ -38,12 +38,11 @@ static void	replay(struct output *);
 static void
 stream_open(struct output *out, struct stream *s, int echo)
 {
-	struct stat	st;
+	struct stat	st, null;
 	int		fd[2];
 
 	if (tm_pipe(fd) == -1 || set_nonblock(fd[0]) == -1)
 		tm_die(EXIT_CANCELED, "pipe");
-	compat_pipe_grow(fd[0]);
 	s->fd = fd[0];
 	out->child[echo - 1] = fd[1];
 	s->buf = xcalloc(1, CHUNK);
@@ -52,9 +51,14 @@ stream_open(struct output *out, struct stream *s, int echo)
 	/* A pipe or terminal may fill: write it only when poll says so, at
 	 * most PIPE_BUF at a time, so that tmrun never blocks on a reader
 	 * (G10).  Files and /dev/null never fill. */
-	if (s->echo != -1 && fstat(echo, &st) == 0)
+	if (s->echo != -1 && fstat(echo, &st) == 0) {
 		s->echo_polled = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
 		    isatty(echo);
+		/* Echo to /dev/null is no echo: spare the copy. */
+		if (S_ISCHR(st.st_mode) && stat("/dev/null", &null) == 0 &&
+		    st.st_rdev == null.st_rdev)
+			s->echo = -1;
+	}
 	if (out->o->timestamps != TS_NONE)
 		s->line = xcalloc(1, CHUNK);
 }
@@ -198,7 +202,7 @@ log_flush(struct output *out)
 
 /* One line, or line fragment, with its time prefix unless it continues.
  * The lines of one chunk share a time, so the prefix is made once. */
-static void
+static inline void
 log_line(struct output *out, struct stream *s, const char *p, size_t n)
 {
 	size_t	pn = 0;
@@ -239,6 +243,16 @@ log_chunk(struct output *out, struct stream *s, const char *p, size_t n,
 		now = clock_realtime();
 	else
 		now -= out->started;
+	if (s->linelen == 0 && !s->midline) {
+		/* The common case, whole lines: one stamp for the chunk. */
+		s->line_at = now;
+		while ((nl = memchr(p, '\n', n)) != NULL) {
+			k = nl - p + 1;
+			log_line(out, s, p, k);
+			p += k;
+			n -= k;
+		}
+	}
 	while (n > 0) {
 		if (s->linelen == 0 && !s->midline)
 			s->line_at = now;

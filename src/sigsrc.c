@@ -21,6 +21,18 @@ static const int harmless[] = {
 	SIGCHLD, SIGALRM, SIGPIPE, SIGTTIN, SIGTTOU, SIGURG, SIGCONT, SIGWINCH,
 };
 
+/* Whether tmrun passes signo on to the command's group. */
+int
+sigsrc_is_forwarded(int signo)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+		if (forwarded[i] == signo)
+			return (1);
+	return (0);
+}
+
 /*
  * Record the inherited mask and dispositions and choose the watched set.
  * SIGCHLD goes back to SIG_DFL: an inherited SIG_IGN would have the kernel

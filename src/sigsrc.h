@@ -12,6 +12,7 @@ extern sigset_t	 sigsrc_inherited_mask;
 extern sigset_t	 sigsrc_watched;
 void		 sigsrc_save(void);
 void		 sigsrc_child(void);
+int		 sigsrc_is_forwarded(int);
 
 /* sigsrc-signalfd.c | sigsrc-pipe.c */
 int		 sigsrc_open(void);

@@ -25,8 +25,9 @@ static void	echo_side(struct output *, struct stream *, size_t);
 /*
  * Choose the streams that can take the fast path: no per-byte work (no
  * timestamps, spool or --max-output), a log that is not O_APPEND (splice
- * refuses those), and an echo that is a pipe, a file or /dev/null (not a
- * terminal).  A pipe on the side carries echo bound for a file.
+ * refuses those), and an echo that is a pipe or a file (not a terminal).
+ * A pipe on the side carries echo bound for a file.  With no echo, plain
+ * reads into a small pipe measured faster (cache-hot) than splice.
  */
 void
 splice_setup(struct output *out)
@@ -41,15 +42,12 @@ splice_setup(struct output *out)
 		return;
 	for (i = 0; i < 2; i++) {
 		s = &out->s[i];
-		if (s->echo == -1) {
-			s->splice = out->log != -1;
-			continue;
-		}
-		if (fstat(s->echo, &st) == -1 || isatty(s->echo) ||
-		    S_ISSOCK(st.st_mode))
+		if (s->echo == -1 || fstat(s->echo, &st) == -1 ||
+		    isatty(s->echo) || S_ISSOCK(st.st_mode))
 			continue;
 		s->echo_fifo = S_ISFIFO(st.st_mode);
 		s->splice = 1;
+		compat_pipe_grow(s->fd);
 		side |= !s->echo_fifo && out->log != -1;
 	}
 	if (side && (tm_pipe(out->side) == -1 || set_nonblock(out->side[0])

@@ -37,13 +37,6 @@ static void	supervise_drain(struct run *, int64_t);
 static void	supervise_timeout(struct run *, enum why, int64_t);
 static void	supervise_recheck(struct run *, int64_t);
 
-static int
-is_forwarded(int signo)
-{
-	return (signo == SIGINT || signo == SIGTERM || signo == SIGHUP ||
-	    signo == SIGQUIT || signo == SIGUSR1 || signo == SIGUSR2);
-}
-
 /* Collect every child that has ended; a subreaper also gets orphans. */
 static void
 supervise_reap(struct run *r)
@@ -128,7 +121,7 @@ supervise_signal(struct run *r, int signo, int64_t now)
 {
 	int	n;
 
-	if (!is_forwarded(signo))
+	if (!sigsrc_is_forwarded(signo))
 		return;
 	if (r->phase == PHASE_DRAINING) {
 		output_drop_echo(r->out);	/* the user wants out */
