@@ -32,17 +32,18 @@ compat_pipe2(int fd[2], int flags)
 #endif
 
 #ifdef F_SETPIPE_SZ
-/* A larger capture pipe: fewer wake-ups per byte.  Only a hint. */
+/* Resize a capture pipe: fewer wake-ups per byte.  Only a hint. */
 static inline void
-compat_pipe_grow(int fd)
+compat_pipe_size(int fd, int size)
 {
-	(void)fcntl(fd, F_SETPIPE_SZ, 1024 * 1024);
+	(void)fcntl(fd, F_SETPIPE_SZ, size);
 }
 #else
 static inline void
-compat_pipe_grow(int fd)
+compat_pipe_size(int fd, int size)
 {
 	(void)fd;
+	(void)size;
 }
 #endif
 

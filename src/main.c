@@ -33,7 +33,7 @@ main(int argc, char **argv)
 	if (contain_open(&ct, o.contain) == -1)
 		tm_die(EXIT_CANCELED, "containment unavailable");
 	if ((rc = spawn_command(&r)) != 0) {
-		output_finish(&out, 0);
+		output_finish(&out, 0, TM_NEVER, r.sigfd);
 		pdeath_done();
 		return (rc);
 	}
@@ -45,7 +45,7 @@ main(int argc, char **argv)
 	}
 	contain_close(&ct);
 	rc = supervise_exit_code(&r);
-	output_finish(&out, rc != 0);
+	output_finish(&out, rc != 0 || r.timed_out, r.drain_until, r.sigfd);
 	pdeath_done();
 	return (rc);
 }

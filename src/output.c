@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,12 @@
 
 #include "tmrun.h"
 #include "compat.h"
+#include "sigsrc.h"
 
 
 static void	stream_open(struct output *, struct stream *, int);
 static size_t	stamp(enum timestamps, int64_t, char *, size_t);
+static int	fd_polled(int);
 static void	log_flush(struct output *);
 static void	log_line(struct output *, struct stream *, const char *,
 		    size_t);
@@ -32,7 +35,20 @@ static void	spool_write(struct output *, int, const char *, size_t);
 static void	echo_write(struct stream *);
 static void	stream_read(struct output *, struct stream *, int64_t);
 static void	stream_close(struct stream *);
-static void	replay(struct output *);
+static void	replay(struct output *, int64_t, int);
+static int	replay_write(int, const char *, size_t, int64_t, int);
+
+/* Whether writes to fd can block on a reader: a pipe, socket or terminal.
+ * Those are written only after POLLOUT, at most PIPE_BUF at a time, so
+ * that tmrun never blocks on a reader (G10).  Files never fill. */
+static int
+fd_polled(int fd)
+{
+	struct stat	st;
+
+	return (fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode) || isatty(fd)));
+}
 
 /* A pipe for one stream; its echo goes to fd echo unless held back. */
 static void
@@ -44,16 +60,16 @@ stream_open(struct output *out, struct stream *s, int echo)
 	if (tm_pipe(fd) == -1 || set_nonblock(fd[0]) == -1)
 		tm_die(EXIT_CANCELED, "pipe");
 	s->fd = fd[0];
+	/* One read takes what the pipe holds: measured the cheapest size. */
+	compat_pipe_size(fd[0], CHUNK);
 	out->child[echo - 1] = fd[1];
 	s->buf = xcalloc(1, CHUNK);
 	s->budget = UINT64_MAX;
 	s->echo = out->o->quiet || out->o->on_failure ? -1 : echo;
-	/* A pipe or terminal may fill: write it only when poll says so, at
-	 * most PIPE_BUF at a time, so that tmrun never blocks on a reader
-	 * (G10).  Files and /dev/null never fill. */
 	if (s->echo != -1 && fstat(echo, &st) == 0) {
-		s->echo_polled = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
-		    isatty(echo);
+		s->echo_polled = fd_polled(echo);
+		s->echo_dev = st.st_dev;
+		s->echo_ino = st.st_ino;
 		/* Echo to /dev/null is no echo: spare the copy. */
 		if (S_ISCHR(st.st_mode) && stat("/dev/null", &null) == 0 &&
 		    st.st_rdev == null.st_rdev)
@@ -105,6 +121,10 @@ output_open(struct output *out, const struct opts *o)
 	}
 	stream_open(out, &out->s[0], STDOUT_FILENO);
 	stream_open(out, &out->s[1], STDERR_FILENO);
+	/* 2>&1 and the like: one pipe behind both echo descriptors. */
+	out->echo_shared = out->s[0].echo != -1 && out->s[1].echo != -1 &&
+	    out->s[0].echo_dev == out->s[1].echo_dev &&
+	    out->s[0].echo_ino == out->s[1].echo_ino;
 	splice_setup(out);
 }
 
@@ -207,6 +227,15 @@ log_line(struct output *out, struct stream *s, const char *p, size_t n)
 {
 	size_t	pn = 0;
 
+	if (out->open != NULL && out->open != s) {
+		/* Another stream's line is cut off here: end it; its rest
+		 * gets a stamp of its own. */
+		if (out->loglen + 1 > 2 * CHUNK)
+			log_flush(out);
+		out->logbuf[out->loglen++] = '\n';
+		out->open->midline = 0;
+		out->open = NULL;
+	}
 	if (!s->midline) {
 		if (s->line_at != out->stamp_at) {
 			out->stamp_len = stamp(out->o->timestamps, s->line_at,
@@ -220,6 +249,7 @@ log_line(struct output *out, struct stream *s, const char *p, size_t n)
 	memcpy(out->logbuf + out->loglen, out->stamp, pn);
 	memcpy(out->logbuf + out->loglen + pn, p, n);
 	out->loglen += pn + n;
+	out->open = p[n - 1] == '\n' ? NULL : s;
 }
 
 /*
@@ -395,8 +425,9 @@ moved:
 
 /*
  * The descriptors to poll for capture: a pipe while its echo is done, else
- * the echo target for POLLOUT (a slow reader slows the command).  Returns
- * how many were added at pfd.
+ * the echo target for POLLOUT (a slow reader slows the command).  One entry
+ * per echo descriptor: when stdout and stderr share a pipe, POLLOUT vouches
+ * for one write only.  Returns how many were added at pfd.
  */
 int
 output_fill(struct output *out, struct pollfd *pfd, int max)
@@ -407,12 +438,16 @@ output_fill(struct output *out, struct pollfd *pfd, int max)
 	for (i = 0; i < 2 && n < max; i++) {
 		s = &out->s[i];
 		if (s->len > s->off || s->echo_wait) {
+			if (n > 0 && pfd[0].events == POLLOUT && out->echo_shared)
+				continue;	/* the other stream's turn first */
 			pfd[n].fd = s->echo;
-			pfd[n++].events = POLLOUT;
+			pfd[n].events = POLLOUT;
 		} else if (s->fd != -1) {
 			pfd[n].fd = s->fd;
-			pfd[n++].events = POLLIN;
-		}
+			pfd[n].events = POLLIN;
+		} else
+			continue;
+		out->pfd_stream[n++] = i;
 	}
 	return (n);
 }
@@ -422,25 +457,36 @@ void
 output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 {
 	struct stream	*s;
-	int		 i, j;
+	int		 j;
 
 	for (j = 0; j < n; j++) {
 		if (pfd[j].revents == 0)
 			continue;
-		for (i = 0; i < 2; i++) {
-			s = &out->s[i];
-			if (pfd[j].events == POLLOUT && s->echo == pfd[j].fd &&
-			    s->echo_wait) {
-				s->echo_wait = 0;
-				stream_read(out, s, now);
-			} else if (pfd[j].events == POLLOUT &&
-			    s->echo == pfd[j].fd && s->len > s->off)
-				echo_write(s);
-			else if (pfd[j].events == POLLIN && s->fd == pfd[j].fd)
-				/* G5: POLLHUP is read until empty too. */
-				stream_read(out, s, now);
+		s = &out->s[out->pfd_stream[j]];
+		if (pfd[j].events == POLLIN) {
+			stream_read(out, s, now);	/* G5: POLLHUP too */
+			continue;
 		}
+		/* Echo moving counts as output for -i: the reader is slow. */
+		out->last_byte = now;
+		if (s->echo_wait) {
+			s->echo_wait = 0;
+			stream_read(out, s, now);
+		} else
+			echo_write(s);
 	}
+}
+
+/* 1 while echo waits for a slow reader. */
+int
+output_busy(const struct output *out)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++)
+		if (out->s[i].len > out->s[i].off || out->s[i].echo_wait)
+			return (1);
+	return (0);
 }
 
 /*
@@ -491,15 +537,56 @@ output_done(const struct output *out)
 	return (1);
 }
 
+/*
+ * Write n bytes of the replay to fd: to a pipe or terminal only when poll
+ * says there is room, and not past until (G10); a forwarded signal to tmrun
+ * stops it.  Returns 0, -1 if fd broke, or -2 to stop the replay.
+ */
+static int
+replay_write(int fd, const char *p, size_t n, int64_t until, int sigfd)
+{
+	struct pollfd	pfd[2];
+	ssize_t		w;
+	int		signo, stop = 0;
+
+	if (!fd_polled(fd))
+		return (write_all(fd, p, n) == -1 ? -1 : 0);
+	while (n > 0) {
+		pfd[0].fd = fd;
+		pfd[0].events = POLLOUT;
+		pfd[1].fd = sigfd;
+		pfd[1].events = POLLIN;
+		w = poll(pfd, 2, clock_timeout_ms(until, clock_now()));
+		if (w == 0 || (w == -1 && errno != EINTR))
+			return (-2);
+		if (w == -1)
+			continue;
+		while (pfd[1].revents != 0 && (signo = sigsrc_next(sigfd)) != 0)
+			stop |= sigsrc_is_forwarded(signo);
+		if (stop)
+			return (-2);
+		if (pfd[0].revents == 0)
+			continue;
+		w = write(fd, p, n < PIPE_BUF ? n : PIPE_BUF);
+		if (w == -1 && errno != EINTR && errno != EAGAIN)
+			return (-1);
+		if (w > 0) {
+			p += w;
+			n -= w;
+		}
+	}
+	return (0);
+}
+
 /* --output-on-failure: play the spool back, each chunk to its stream. */
 static void
-replay(struct output *out)
+replay(struct output *out, int64_t until, int sigfd)
 {
 	unsigned char	 hdr[5];
 	char		*buf = out->s[0].buf;
 	size_t		 n, k;
 	ssize_t		 r;
-	int		 fd, ok[3] = { 0, 1, 1 };
+	int		 fd, rc, ok[3] = { 0, 1, 1 };
 
 	if (lseek(out->spool, 0, SEEK_SET) == -1)
 		return;
@@ -510,8 +597,11 @@ replay(struct output *out)
 			k = n < CHUNK ? n : CHUNK;
 			if ((r = read(out->spool, buf, k)) <= 0)
 				return;
-			if (ok[fd] && write_all(fd, buf, (size_t)r) == -1)
-				ok[fd] = 0;	/* a closed stdout: carry on */
+			if (!ok[fd])
+				continue;	/* a closed stdout: carry on */
+			if ((rc = replay_write(fd, buf, r, until, sigfd)) == -2)
+				return;
+			ok[fd] = rc == 0;
 		}
 	}
 }
@@ -521,7 +611,7 @@ replay(struct output *out)
  * is closed; the held-back output is printed if the run failed.
  */
 void
-output_finish(struct output *out, int failed)
+output_finish(struct output *out, int failed, int64_t until, int sigfd)
 {
 	char	mark[96];
 	int	i, n;
@@ -547,7 +637,7 @@ output_finish(struct output *out, int failed)
 		tm_warn("%s", tm_quote(out->o->output));
 	out->log = -1;
 	if (out->spool != -1 && failed)
-		replay(out);
+		replay(out, until, sigfd);
 	for (i = 0; i < 2; i++) {
 		free(out->s[i].buf);
 		free(out->s[i].line);

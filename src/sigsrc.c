@@ -16,10 +16,31 @@ static sigset_t	inherited_ignored;
 static const int forwarded[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
 };
-/* Watched so they neither end nor stop tmrun; SIGCONT wakes it (G10). */
+/* Watched so they neither end nor stop tmrun; SIGCONT wakes it (G10).  A
+ * log past `ulimit -f` gets EFBIG, not SIGXFSZ. */
 static const int harmless[] = {
 	SIGCHLD, SIGALRM, SIGPIPE, SIGTTIN, SIGTTOU, SIGURG, SIGCONT, SIGWINCH,
+	SIGXFSZ, SIGVTALRM, SIGPROF, SIGSYS,
+#ifdef SIGIO
+	SIGIO,
+#endif
+#ifdef SIGPWR
+	SIGPWR,
+#endif
 };
+
+static void	watch_harmless(int);
+
+/* Watch signo, noting whether the caller had it ignored. */
+static void
+watch_harmless(int signo)
+{
+	struct sigaction	sa;
+
+	if (sigaction(signo, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+		sigaddset(&inherited_ignored, signo);
+	sigaddset(&sigsrc_watched, signo);
+}
 
 /* Whether tmrun passes signo on to the command's group. */
 int
@@ -43,6 +64,7 @@ sigsrc_save(void)
 {
 	struct sigaction	sa;
 	size_t			i;
+	int			signo;
 
 	sigprocmask(SIG_SETMASK, NULL, &sigsrc_inherited_mask);
 	sigemptyset(&sigsrc_watched);
@@ -54,12 +76,10 @@ sigsrc_save(void)
 		else
 			sigaddset(&sigsrc_watched, forwarded[i]);
 	}
-	for (i = 0; i < sizeof harmless / sizeof harmless[0]; i++) {
-		if (sigaction(harmless[i], NULL, &sa) == 0 &&
-		    sa.sa_handler == SIG_IGN)
-			sigaddset(&inherited_ignored, harmless[i]);
-		sigaddset(&sigsrc_watched, harmless[i]);
-	}
+	for (i = 0; i < sizeof harmless / sizeof harmless[0]; i++)
+		watch_harmless(harmless[i]);
+	for (signo = SIGRTMIN; signo <= SIGRTMAX; signo++)
+		watch_harmless(signo);
 	sigdelset(&inherited_ignored, SIGCHLD);
 	sa.sa_handler = SIG_DFL;
 	sa.sa_flags = 0;

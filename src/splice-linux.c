@@ -47,7 +47,7 @@ splice_setup(struct output *out)
 			continue;
 		s->echo_fifo = S_ISFIFO(st.st_mode);
 		s->splice = 1;
-		compat_pipe_grow(s->fd);
+		compat_pipe_size(s->fd, PUMP_MAX);
 		side |= !s->echo_fifo && out->log != -1;
 	}
 	if (side && (tm_pipe(out->side) == -1 || set_nonblock(out->side[0])
@@ -56,7 +56,7 @@ splice_setup(struct output *out)
 		return;
 	}
 	if (side)
-		compat_pipe_grow(out->side[1]);
+		compat_pipe_size(out->side[1], PUMP_MAX);
 }
 
 /* Whether a pipe holds anything: tells "empty" from "the echo is full"

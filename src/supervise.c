@@ -36,6 +36,8 @@ static void	supervise_summary(const struct run *);
 static void	supervise_drain(struct run *, int64_t);
 static void	supervise_timeout(struct run *, enum why, int64_t);
 static void	supervise_recheck(struct run *, int64_t);
+static void	supervise_bound_drain(struct run *, int64_t);
+static int64_t	supervise_idle_at(const struct run *);
 
 /* Collect every child that has ended; a subreaper also gets orphans. */
 static void
@@ -139,8 +141,7 @@ supervise_signal(struct run *r, int signo, int64_t now)
 	supervise_record(r, signo, n, now);
 	if (r->phase == PHASE_RUNNING || r->phase == PHASE_LINGER) {
 		r->why = WHY_SIGNAL;
-		r->drain_until = clock_add(now, clock_add(r->o->kill_after,
-		    GIVE_UP));
+		supervise_bound_drain(r, now);
 		if (r->o->kill_after == 0)
 			supervise_kill(r, now);
 		else {
@@ -148,6 +149,16 @@ supervise_signal(struct run *r, int signo, int64_t now)
 			r->kill_at = clock_add(now, r->o->kill_after);
 		}
 	}
+}
+
+/* From now, the tree gets its grace and the echo as long, plus a moment. */
+static void
+supervise_bound_drain(struct run *r, int64_t now)
+{
+	int64_t	t = clock_add(now, clock_add(r->o->kill_after, GIVE_UP));
+
+	if (t < r->drain_until)
+		r->drain_until = t;
 }
 
 /* The descriptors to wait on this pass. */
@@ -190,12 +201,21 @@ supervise_timeout(struct run *r, enum why why, int64_t now)
 
 	r->timed_out = 1;
 	r->why = why;
-	r->drain_until = clock_add(now, clock_add(r->o->kill_after, GIVE_UP));
+	supervise_bound_drain(r, now);
 	format_duration(why == WHY_IDLE ? r->o->idle : r->o->timeout, buf,
 	    sizeof buf);
 	logv("timed out after %s%s", buf, why == WHY_IDLE ?
 	    " without output (idle)" : " (deadline)");
 	supervise_terminate(r, r->o->signal, now);
+}
+
+/* When -i fires: not while tmrun waits on a slow reader (G10). */
+static int64_t
+supervise_idle_at(const struct run *r)
+{
+	if (r->o->idle == 0 || output_busy(r->out))
+		return (TM_NEVER);
+	return (clock_add(r->out->last_byte, r->o->idle));
 }
 
 /* Leftovers send no event when they go: look again, less and less often. */
@@ -225,17 +245,16 @@ supervise_step(struct run *r, int64_t now)
 		else {
 			r->phase = PHASE_LINGER;
 			r->linger_until = clock_add(now, o->wait_delay);
-			if (r->deadline < r->linger_until)
-				r->linger_until = r->deadline;
 		}
 	} else if (r->phase == PHASE_RUNNING && now >= r->deadline)
 		supervise_timeout(r, WHY_DEADLINE, now);
-	else if (r->phase == PHASE_RUNNING && o->idle != 0 &&
-	    now >= clock_add(r->out->last_byte, o->idle))
+	else if (r->phase == PHASE_RUNNING && now >= supervise_idle_at(r))
 		supervise_timeout(r, WHY_IDLE, now);
 	if (r->phase == PHASE_LINGER) {
 		if (contain_empty(r->ct))
 			supervise_drain(r, now);
+		else if (now >= r->deadline)
+			supervise_timeout(r, WHY_DEADLINE, now);
 		else if (now >= r->linger_until) {
 			/* G4: what the command left behind goes too. */
 			r->why = WHY_LEFTOVERS;
@@ -272,13 +291,12 @@ supervise_next(const struct run *r)
 	switch (r->phase) {
 	case PHASE_RUNNING:
 		t = r->deadline;
-		idle = r->o->idle == 0 ? TM_NEVER :
-		    clock_add(r->out->last_byte, r->o->idle);
-		if (idle < t)
+		if ((idle = supervise_idle_at(r)) < t)
 			t = idle;
 		break;
 	case PHASE_LINGER:
-		t = r->linger_until;
+		t = r->linger_until < r->deadline ? r->linger_until :
+		    r->deadline;
 		break;
 	case PHASE_GRACE:
 	case PHASE_KILLED:
@@ -307,7 +325,9 @@ supervise_run(struct run *r)
 	r->deadline = r->o->timeout == 0 ? TM_NEVER :
 	    clock_add(r->started, r->o->timeout);
 	r->kill_at = TM_NEVER;
-	r->drain_until = TM_NEVER;
+	/* G10: with a deadline, echo waits no longer than its grace. */
+	r->drain_until = clock_add(r->deadline, clock_add(r->o->kill_after,
+	    GIVE_UP));
 	supervise_step(r, clock_now());
 	while (r->phase != PHASE_DONE) {
 		nfd = supervise_fill(r, pfd);

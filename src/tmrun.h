@@ -96,6 +96,8 @@ struct stream {
 	int		 echo_fifo;	/* the echo is a pipe */
 	int		 echo_wait;	/* fast path: wait for room in the echo */
 	int		 splice;	/* fast path: tee(2) and splice(2) */
+	dev_t		 echo_dev;	/* what the echo descriptor is */
+	ino_t		 echo_ino;
 	char		*buf;		/* what was read; buf[off..len) not echoed */
 	size_t		 off;
 	size_t		 len;
@@ -114,6 +116,9 @@ struct output {
 	struct stream	 s[2];
 	int		 child[2];	/* the pipes' write ends until fork */
 	int		 side[2];	/* fast path: carries echo bound for a file */
+	int		 pfd_stream[2];	/* which stream each polled entry serves */
+	int		 echo_shared;	/* stdout and stderr are one pipe */
+	struct stream	*open;		/* --timestamps: whose line the log ends in */
 	int		 log;		/* -1: none or failed */
 	char		*logbuf;	/* --timestamps: lines on their way */
 	char		 stamp[40];	/* the prefix last made, and for when */
@@ -172,7 +177,7 @@ int		 clock_timeout_ms(int64_t, int64_t);
 /* options.c */
 void		 options_parse(struct opts *, int, char **);
 
-#define CHUNK		(64 * 1024)	/* one read; also the longest line kept */
+#define CHUNK		(256 * 1024)	/* one read; also the longest line kept */
 
 /* output.c */
 void		 output_open(struct output *, const struct opts *);
@@ -183,9 +188,10 @@ void		 output_dispatch(struct output *, struct pollfd *, int, int64_t);
 void		 output_drain_start(struct output *);
 void		 output_drop_echo(struct output *);
 int		 output_done(const struct output *);
+int		 output_busy(const struct output *);
 void		 output_log_failed(struct output *);
 void		 output_log_write(struct output *, const char *, size_t);
-void		 output_finish(struct output *, int);
+void		 output_finish(struct output *, int, int64_t, int);
 
 /* splice-linux.c | splice-none.c */
 void		 splice_setup(struct output *);

@@ -95,3 +95,12 @@ load helpers
 		[ "$stderr" = "tmrun: invalid size for --max-output: '$s' (see 'tmrun --help')" ]
 	done
 }
+
+@test "--timestamps: a line longer than the buffer and a stderr line stay apart" {
+	run -0 tm --timestamps=elapsed -o "$T/log" -- sh -c \
+	    'head -c 300000 /dev/zero | tr "\0" a; sleep 0.2; echo ERR >&2; sleep 0.2; echo'
+	# Every log line has its stamp; ERR has a line of its own.
+	[ "$(grep -vc '^+[0-9]*\.[0-9]\{3\} ' "$T/log")" -eq 0 ]
+	grep -qx '+[0-9]*\.[0-9]\{3\} ERR' "$T/log"
+	[ "$(tr -cd a <"$T/log" | wc -c)" -eq 300000 ]
+}

@@ -51,3 +51,36 @@ load helpers
 	run -1 tm -q --output-on-failure -- sh -c 'echo shown; exit 1'
 	[ "$output" = shown ]
 }
+
+@test "--output-on-failure prints a timed-out run's output under --preserve-status" {
+	run -0 tm --output-on-failure --preserve-status -t 0.5 -- sh -c \
+	    'trap "exit 0" TERM; echo shown; sleep 10 & wait'
+	[ "$output" = shown ]
+}
+
+@test "--output-on-failure: a stdout nobody reads cannot hold the replay past the grace" {
+	local t0 rc=0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	t0=$(now_ms)
+	(tm -t 1 -k 1 --output-on-failure -- sh -c 'head -c 1000000 /dev/zero; exit 3' \
+	    >"$T/fifo") 2>"$T/sh.err" || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 3 ]
+	[ "$(since_ms "$t0")" -lt 7000 ]
+}
+
+@test "--output-on-failure: SIGTERM to tmrun stops a replay stuck on its reader" {
+	local pid
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	timeout -s KILL 60 "$TMRUN" --output-on-failure -- sh -c \
+	    'head -c 1000000 /dev/zero; exit 3' >"$T/fifo" 3>&- &
+	pid=$!
+	echo "$pid" >"$T/tmrun.pid"
+	sleep 1
+	kill -TERM "$(cat /proc/$pid/task/$pid/children)"
+	wait "$pid" || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 3 ]
+}

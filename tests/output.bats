@@ -81,7 +81,7 @@ load helpers
 	mkfifo "$T/fifo"
 	exec 5<>"$T/fifo"	# a reader that never reads
 	t0=$(now_ms)
-	tm -t 1 -k 1 -o "$T/log" -- seq 100000000 >"$T/fifo" || rc=$?
+	(tm -t 1 -k 1 -o "$T/log" -- seq 100000000 >"$T/fifo") 2>"$T/sh.err" || rc=$?
 	exec 5>&-
 	[ "$rc" -eq 124 ]
 	[ "$(since_ms "$t0")" -lt 6000 ]
@@ -121,4 +121,48 @@ load helpers
 	[ "$((b - a))" -le 1 ]
 	tm_wait
 	[ "$bg_status" -eq 0 ]
+}
+
+@test "with a deadline, a stdout nobody reads cannot hold tmrun after a normal exit" {
+	local t0 rc=0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	t0=$(now_ms)
+	# More than the reader's pipe holds, less than the capture pipe: the
+	# command ends on its own, the echo is stuck.
+	(tm -t 2 -k 1 -o "$T/log" -- head -c 200000 /dev/zero >"$T/fifo") \
+	    2>"$T/sh.err" || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 0 ]
+	[ "$(since_ms "$t0")" -lt 8000 ]
+	[ "$(stat -c %s "$T/log")" -eq 200000 ]
+}
+
+@test "stdout and stderr on one stuck pipe cannot hold tmrun past the grace" {
+	local i t0 rc
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	for i in 1 2 3; do
+		rc=0
+		t0=$(now_ms)
+		(tm -t 1 -k 1 --timestamps -o "$T/log" -- sh -c 'yes out & yes err >&2' \
+		    >"$T/fifo" 2>&1) 2>"$T/sh.err" || rc=$?
+		[ "$rc" -eq 124 ]
+		[ "$(since_ms "$t0")" -lt 7000 ]
+	done
+	exec 5>&-
+}
+
+@test "-i is not fooled by a slow reader: waiting on it is not silence" {
+	{ tm -i 1 -o "$T/log" -- head -c 3000000 /dev/zero; echo $? >"$T/rc"; } |
+	    (sleep 3; cat >/dev/null)
+	[ "$(cat "$T/rc")" -eq 0 ]
+	[ "$(stat -c %s "$T/log")" -eq 3000000 ]
+}
+
+@test "a log past ulimit -f is a log error, not the end of tmrun" {
+	run -0 --separate-stderr bash -c 'ulimit -f 100; "$@"' _ timeout 60 "$TMRUN" \
+	    -o "$T/log" -- head -c 1000000 /dev/zero
+	[ "$stderr" = "tmrun: $T/log: cannot write the log: File too large" ]
+	[ "${#output}" -eq 0 ] || [ "$(stat -c %s "$T/log")" -eq 102400 ]
 }

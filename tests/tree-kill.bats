@@ -19,7 +19,7 @@ load helpers
 	wait_gone "$(cat "$T/sleep.pid")" 5
 }
 
-@test "leftovers holding the pipe after a normal exit are ended at once" {
+@test "leftovers holding the pipe after a normal exit are ended: TERM, then KILL" {
 	local t0 rc=0
 	t0=$(now_ms)
 	tm -o "$T/log" -- sh -c '(trap "" TERM; sleep 300; echo late) &
@@ -100,4 +100,15 @@ load helpers
 	[ "$(since_ms "$t0")" -lt 5000 ]
 	[ "$(stat -c %s "$T/log")" -eq 5000000 ]
 	[ "$(stat -c %s "$T/echo")" -eq 5000000 ]
+}
+
+@test "a deadline during --wait-delay is a timeout: the -s signal and 124" {
+	local t0 rc=0
+	t0=$(now_ms)
+	tm -v -t 1 -s USR1 --wait-delay=30 -o "$T/log" -- sh -c \
+	    'sleep 300 & echo $! >"$0/left.pid"' "$T" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" -eq 124 ]
+	[ "$(since_ms "$t0")" -lt 5000 ]
+	grep -qx "tmrun: sent SIGUSR1 to 1 process" "$T/err"
+	wait_gone "$(cat "$T/left.pid")" 5
 }
