@@ -32,11 +32,11 @@ static const struct {
 };
 
 static const struct {
-	const char	*name;
 	int64_t		 ns;
+	const char	*name;
 } units[] = {		/* "ms" before "m" */
-	{ "ms", NS_PER_MS }, { "s", NS_PER_S }, { "m", NS_PER_MIN },
-	{ "h", NS_PER_HOUR }, { "d", NS_PER_DAY },
+	{ NS_PER_MS, "ms" }, { NS_PER_S, "s" }, { NS_PER_MIN, "m" },
+	{ NS_PER_HOUR, "h" }, { NS_PER_DAY, "d" },
 };
 
 /*

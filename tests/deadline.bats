@@ -89,14 +89,7 @@ load helpers
 
 @test "tmrun does not wake up while it waits (no polling)" {
 	tm_bg -t 60 sleep 3
-	local pid
-	pid=$(cat "$T/tmrun.pid")
-	sleep 0.5
-	local a b
-	a=$(awk '/^voluntary_ctxt_switches/ {print $2}' /proc/"$pid"/status)
-	sleep 2
-	b=$(awk '/^voluntary_ctxt_switches/ {print $2}' /proc/"$pid"/status)
-	[ "$((b - a))" -le 1 ]
+	[ "$(wakeups "$(cat "$T/tmrun.pid")")" -le 1 ]
 	tm_wait
 	[ "$bg_status" -eq 0 ]
 }

@@ -59,6 +59,16 @@ tm_wait() {
 	wait "$(cat "$T/guard.pid")" || bg_status=$?
 }
 
+# wakeups PID: how often PID was scheduled over 2 s, from 0.5 s on.
+wakeups() {
+	local a b
+	sleep 0.5
+	a=$(awk '/ctxt_switches/ {n += $2} END {print n}' /proc/"$1"/status)
+	sleep 2
+	b=$(awk '/ctxt_switches/ {n += $2} END {print n}' /proc/"$1"/status)
+	echo $((b - a))
+}
+
 setup() {
 	T=$BATS_TEST_TMPDIR
 }
