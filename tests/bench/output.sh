@@ -61,10 +61,12 @@ reap() {
 }
 # logged N: start tmrun in the background ($bg) logging N bytes of BIG, then
 # a sleep that keeps it alive; return once the log is complete, so that
-# tmrun's own figures can be read from /proc.
+# tmrun's own figures can be read from /proc.  All of BIG comes from cat,
+# as for tee: head writes in smaller pieces.
 logged() {
 	local i
-	"$tmrun" -o "$dir/log" -- sh -c 'head -c "$1" "$2"; sleep 1' \
+	"$tmrun" -o "$dir/log" -- sh -c 'if [ "$1" -lt "$(wc -c <"$2")" ]
+		then head -c "$1" "$2"; else cat "$2"; fi; sleep 1' \
 		sh "$1" "$dir/big" </dev/null >/dev/null &
 	bg=$!
 	for ((i = 0; i < T * 100; i++)); do
