@@ -8,7 +8,7 @@
 #include "tmrun.h"
 #include "sigsrc.h"
 
-sigset_t	sigsrc_inherited_mask;
+static sigset_t	inherited_mask;
 sigset_t	sigsrc_watched;
 static sigset_t	inherited_ignored;
 
@@ -66,7 +66,7 @@ sigsrc_save(void)
 	size_t			i;
 	int			signo;
 
-	sigprocmask(SIG_SETMASK, NULL, &sigsrc_inherited_mask);
+	sigprocmask(SIG_SETMASK, NULL, &inherited_mask);
 	sigemptyset(&sigsrc_watched);
 	sigemptyset(&inherited_ignored);
 	for (i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) {
@@ -107,5 +107,5 @@ sigsrc_child(void)
 		    SIG_IGN : SIG_DFL;
 		sigaction(signo, &sa, NULL);
 	}
-	sigprocmask(SIG_SETMASK, &sigsrc_inherited_mask, NULL);
+	sigprocmask(SIG_SETMASK, &inherited_mask, NULL);
 }

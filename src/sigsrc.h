@@ -8,7 +8,6 @@
 #include <signal.h>
 
 /* sigsrc.c: the inherited state and the signals tmrun watches. */
-extern sigset_t	 sigsrc_inherited_mask;
 extern sigset_t	 sigsrc_watched;
 void		 sigsrc_save(void);
 void		 sigsrc_child(void);
