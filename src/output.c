@@ -25,6 +25,7 @@
 
 static void	stream_open(struct output *, struct stream *, int);
 static size_t	stamp(enum timestamps, int64_t, char *, size_t);
+static int	mode_polled(mode_t, int);
 static int	fd_polled(int);
 static void	log_flush(struct output *);
 static void	log_line(struct output *, struct stream *, const char *,
@@ -38,16 +39,22 @@ static void	stream_close(struct stream *);
 static void	replay(struct output *, int64_t, int);
 static int	replay_write(int, const char *, size_t, int64_t, int);
 
-/* Whether writes to fd can block on a reader: a pipe, socket or terminal.
- * Those are written only after POLLOUT, at most PIPE_BUF at a time, so
- * that tmrun never blocks on a reader (G10).  Files never fill. */
+/* Whether writes to a file of mode m, open as fd, can block on a reader: a
+ * pipe, socket or terminal.  Those are written only after POLLOUT, at most
+ * PIPE_BUF at a time, so that tmrun never blocks on a reader (G10). */
+static int
+mode_polled(mode_t m, int fd)
+{
+	return (S_ISFIFO(m) || S_ISSOCK(m) || isatty(fd));
+}
+
+/* The same for an open descriptor. */
 static int
 fd_polled(int fd)
 {
 	struct stat	st;
 
-	return (fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) ||
-	    S_ISSOCK(st.st_mode) || isatty(fd)));
+	return (fstat(fd, &st) == 0 && mode_polled(st.st_mode, fd));
 }
 
 /* A pipe for one stream; its echo goes to fd echo unless held back. */
@@ -67,7 +74,8 @@ stream_open(struct output *out, struct stream *s, int echo)
 	s->budget = UINT64_MAX;
 	s->echo = out->o->quiet || out->o->on_failure ? -1 : echo;
 	if (s->echo != -1 && fstat(echo, &st) == 0) {
-		s->echo_polled = fd_polled(echo);
+		s->echo_polled = mode_polled(st.st_mode, echo);
+		s->echo_fifo = S_ISFIFO(st.st_mode);
 		s->echo_dev = st.st_dev;
 		s->echo_ino = st.st_ino;
 		/* Echo to /dev/null is no echo: spare the copy. */

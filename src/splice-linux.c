@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +33,6 @@ splice_setup(struct output *out)
 {
 	const struct opts	*o = out->o;
 	struct stream		*s;
-	struct stat		 st;
 	int			 i, side = 0;
 
 	if (o->timestamps != TS_NONE || o->on_failure ||
@@ -42,10 +40,9 @@ splice_setup(struct output *out)
 		return;
 	for (i = 0; i < 2; i++) {
 		s = &out->s[i];
-		if (s->echo == -1 || fstat(s->echo, &st) == -1 ||
-		    isatty(s->echo) || S_ISSOCK(st.st_mode))
+		/* stream_open found what the echo is: no terminal, no socket */
+		if (s->echo == -1 || (s->echo_polled && !s->echo_fifo))
 			continue;
-		s->echo_fifo = S_ISFIFO(st.st_mode);
 		s->splice = 1;
 		compat_pipe_size(s->fd, PUMP_MAX);
 		side |= !s->echo_fifo && out->log != -1;

@@ -33,7 +33,7 @@ static void	supervise_dispatch(struct run *, struct pollfd *, int,
 static void	supervise_step(struct run *, int64_t);
 static int64_t	supervise_next(const struct run *);
 static void	supervise_summary(const struct run *);
-static void	supervise_drain(struct run *, int64_t);
+static void	supervise_drain(struct run *);
 static void	supervise_timeout(struct run *, enum why, int64_t);
 static void	supervise_recheck(struct run *, int64_t);
 static void	supervise_bound_drain(struct run *, int64_t);
@@ -186,9 +186,8 @@ supervise_dispatch(struct run *r, struct pollfd *pfd, int nfd, int64_t now)
 
 /* The tree is gone, or let go: read what is left, then done (G3). */
 static void
-supervise_drain(struct run *r, int64_t now)
+supervise_drain(struct run *r)
 {
-	(void)now;
 	r->phase = PHASE_DRAINING;
 	output_drain_start(r->out);
 }
@@ -241,7 +240,7 @@ supervise_step(struct run *r, int64_t now)
 
 	if (r->phase == PHASE_RUNNING && r->reaped) {
 		if (o->keep_orphans || contain_empty(r->ct))
-			supervise_drain(r, now);
+			supervise_drain(r);
 		else {
 			r->phase = PHASE_LINGER;
 			r->linger_until = clock_add(now, o->wait_delay);
@@ -252,7 +251,7 @@ supervise_step(struct run *r, int64_t now)
 		supervise_timeout(r, WHY_IDLE, now);
 	if (r->phase == PHASE_LINGER) {
 		if (contain_empty(r->ct))
-			supervise_drain(r, now);
+			supervise_drain(r);
 		else if (now >= r->deadline)
 			supervise_timeout(r, WHY_DEADLINE, now);
 		else if (now >= r->linger_until) {
@@ -267,10 +266,10 @@ supervise_step(struct run *r, int64_t now)
 		supervise_kill(r, now);
 	if (r->phase == PHASE_GRACE || r->phase == PHASE_KILLED) {
 		if (r->reaped && contain_empty(r->ct))
-			supervise_drain(r, now);
+			supervise_drain(r);
 		else if (r->phase == PHASE_KILLED && now >= r->kill_at) {
 			tm_warnx("processes outlived SIGKILL; leaving them");
-			supervise_drain(r, now);
+			supervise_drain(r);
 		} else if (r->reaped)
 			supervise_recheck(r, now);
 	}
