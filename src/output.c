@@ -30,6 +30,7 @@ static int	fd_polled(int);
 static void	log_flush(struct output *);
 static void	log_line(struct output *, struct stream *, const char *,
 		    size_t);
+static size_t	log_lines(struct output *, const char *, size_t);
 static void	log_chunk(struct output *, struct stream *, const char *,
 		    size_t, int64_t);
 static void	spool_write(struct output *, int, const char *, size_t);
@@ -70,7 +71,7 @@ stream_open(struct output *out, struct stream *s, int echo)
 	/* One read takes what the pipe holds: measured the cheapest size. */
 	compat_pipe_size(fd[0], CHUNK);
 	out->child[echo - 1] = fd[1];
-	s->buf = xcalloc(1, CHUNK);
+	s->buf = xcalloc(1, CHUNK + SLACK);
 	s->budget = UINT64_MAX;
 	s->echo = out->o->quiet || out->o->on_failure ? -1 : echo;
 	if (s->echo != -1 && fstat(echo, &st) == 0) {
@@ -116,7 +117,7 @@ output_open(struct output *out, const struct opts *o)
 		if ((out->log = open(o->output, flags, 0666)) == -1)
 			tm_die(EXIT_CANCELED, "%s", tm_quote(o->output));
 		if (o->timestamps != TS_NONE)
-			out->logbuf = xcalloc(1, 2 * CHUNK);
+			out->logbuf = xcalloc(1, LOGBUF + SLACK);
 	}
 	if (o->on_failure) {
 		/* Held back in an unlinked file, not in memory. */
@@ -238,7 +239,7 @@ log_line(struct output *out, struct stream *s, const char *p, size_t n)
 	if (out->open != NULL && out->open != s) {
 		/* Another stream's line is cut off here: end it; its rest
 		 * gets a stamp of its own. */
-		if (out->loglen + 1 > 2 * CHUNK)
+		if (out->loglen + 1 > LOGBUF)
 			log_flush(out);
 		out->logbuf[out->loglen++] = '\n';
 		out->open->midline = 0;
@@ -252,12 +253,76 @@ log_line(struct output *out, struct stream *s, const char *p, size_t n)
 		}
 		pn = out->stamp_len;
 	}
-	if (out->loglen + pn + n > 2 * CHUNK)
+	if (out->loglen + pn + n > LOGBUF)
 		log_flush(out);
 	memcpy(out->logbuf + out->loglen, out->stamp, pn);
 	memcpy(out->logbuf + out->loglen + pn, p, n);
 	out->loglen += pn + n;
 	out->open = p[n - 1] == '\n' ? NULL : s;
+}
+
+/*
+ * The first newline in [p, end), or NULL.  Lines are short in the hot case:
+ * SLACK bytes are looked at a word at a time before a call to memchr.
+ * A word may reach past end, into the SLACK bytes of the buffer.
+ */
+static inline const char *
+find_nl(const char *p, const char *end)
+{
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t	ones = 0x0101010101010101ULL;
+	uint64_t	w;
+	int		i;
+
+	for (i = 0; i < SLACK / 8; i++) {
+		memcpy(&w, p, sizeof w);
+		w ^= ones * '\n';
+		w = (w - ones) & ~w & ones * 0x80;
+		if (w != 0) {
+			p += __builtin_ctzll(w) / 8;
+			return (p < end ? p : NULL);
+		}
+		if ((p += sizeof w) >= end)
+			return (NULL);
+	}
+#endif
+	return (memchr(p, '\n', end - p));
+}
+
+/*
+ * The hot path of --timestamps: whole lines from a read buffer, after a
+ * first one that made the stamp.  The stamp and short lines are copied as
+ * SLACK-byte blocks, which the read buffer and logbuf have room for past
+ * their ends.  Returns the bytes taken, up to the last newline.
+ */
+static size_t
+log_lines(struct output *out, const char *p, size_t n)
+{
+	const char	*q = p, *end = p + n, *nl;
+	char		*d = out->logbuf + out->loglen;
+	size_t		 pn = out->stamp_len, k;
+
+	while ((nl = find_nl(q, end)) != NULL) {
+		k = nl + 1 - q;
+		if (d + pn + k > out->logbuf + LOGBUF) {
+			out->loglen = d - out->logbuf;
+			log_flush(out);
+			d = out->logbuf;
+		}
+		if (pn <= SLACK)
+			memcpy(d, out->stamp, SLACK);
+		else
+			memcpy(d, out->stamp, pn);
+		d += pn;
+		if (k <= SLACK)
+			memcpy(d, q, SLACK);
+		else
+			memcpy(d, q, k);
+		d += k;
+		q = nl + 1;
+	}
+	out->loglen = d - out->logbuf;
+	return (q - p);
 }
 
 /*
@@ -281,19 +346,20 @@ log_chunk(struct output *out, struct stream *s, const char *p, size_t n,
 		now = clock_realtime();
 	else
 		now -= out->started;
-	if (s->linelen == 0 && !s->midline) {
-		/* The common case, whole lines: one stamp for the chunk. */
-		s->line_at = now;
-		while ((nl = memchr(p, '\n', n)) != NULL) {
-			k = nl - p + 1;
-			log_line(out, s, p, k);
-			p += k;
-			n -= k;
-		}
-	}
 	while (n > 0) {
-		if (s->linelen == 0 && !s->midline)
+		if (s->linelen == 0 && !s->midline) {
 			s->line_at = now;
+			if ((nl = memchr(p, '\n', n)) != NULL) {
+				/* Whole lines: the first makes the stamp that
+				 * the rest of the chunk shares. */
+				k = nl - p + 1;
+				log_line(out, s, p, k);
+				k += log_lines(out, p + k, n - k);
+				p += k;
+				n -= k;
+				continue;
+			}
+		}
 		if ((nl = memchr(p, '\n', n)) == NULL) {
 			/* Keep the partial line; a full buffer goes out as is. */
 			k = CHUNK - s->linelen < n ? CHUNK - s->linelen : n;

@@ -178,6 +178,8 @@ int		 clock_timeout_ms(int64_t, int64_t);
 void		 options_parse(struct opts *, int, char **);
 
 #define CHUNK		(256 * 1024)	/* one read; also the longest line kept */
+#define LOGBUF		(2 * CHUNK)	/* --timestamps: lines on their way */
+#define SLACK		32		/* room past a buffer's end for block copies */
 
 /* output.c */
 void		 output_open(struct output *, const struct opts *);

@@ -104,3 +104,15 @@ load helpers
 	grep -qx '+[0-9]*\.[0-9]\{3\} ERR' "$T/log"
 	[ "$(tr -cd a <"$T/log" | wc -c)" -eq 300000 ]
 }
+
+@test "--timestamps keeps every byte of lines of every length" {
+	# Empty lines, lines around word and block sizes, and long ones,
+	# across many reads: the log minus its stamps is the input.
+	awk 'BEGIN { for (i = 0; i < 60000; i++) {
+		n = i % 20 == 19 ? 3000 + i % 7 : (i * 7) % 71
+		s = ""; for (j = 0; j < n; j++) s = s sprintf("%c", 33 + (i + j) % 90)
+		print s } }' >"$T/in"
+	run -0 tm -q --timestamps=elapsed -o "$T/log" -- dd if="$T/in" bs=4093 status=none
+	[ "$(grep -vc '^+[0-9]*\.[0-9]\{3\} ' "$T/log")" -eq 0 ]
+	sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | cmp - "$T/in"
+}
