@@ -269,23 +269,14 @@ log_line(struct output *out, struct stream *s, const char *p, size_t n)
 static inline const char *
 find_nl(const char *p, const char *end)
 {
-#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t	ones = 0x0101010101010101ULL;
-	uint64_t	w;
-	int		i;
+	int	i, k;
 
 	for (i = 0; i < SLACK / 8; i++) {
-		memcpy(&w, p, sizeof w);
-		w ^= ones * '\n';
-		w = (w - ones) & ~w & ones * 0x80;
-		if (w != 0) {
-			p += __builtin_ctzll(w) / 8;
-			return (p < end ? p : NULL);
-		}
-		if ((p += sizeof w) >= end)
+		if ((k = compat_word_nl(p)) < 8)
+			return (p + k < end ? p + k : NULL);
+		if ((p += 8) >= end)
 			return (NULL);
 	}
-#endif
 	return (memchr(p, '\n', end - p));
 }
 
@@ -304,7 +295,7 @@ log_lines(struct output *out, const char *p, size_t n)
 
 	while ((nl = find_nl(q, end)) != NULL) {
 		k = nl + 1 - q;
-		if (d + pn + k > out->logbuf + LOGBUF) {
+		if (pn + k > LOGBUF - (size_t)(d - out->logbuf)) {
 			out->loglen = d - out->logbuf;
 			log_flush(out);
 			d = out->logbuf;
@@ -328,6 +319,7 @@ log_lines(struct output *out, const char *p, size_t n)
 /*
  * A chunk for the log.  With --timestamps, lines are put together per
  * stream, so a partial stdout line and a stderr line never share a line.
+ * p is in a read buffer: SLACK bytes past p + n may be read.
  */
 static void
 log_chunk(struct output *out, struct stream *s, const char *p, size_t n,

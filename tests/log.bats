@@ -106,13 +106,23 @@ load helpers
 }
 
 @test "--timestamps keeps every byte of lines of every length" {
-	# Empty lines, lines around word and block sizes, and long ones,
-	# across many reads: the log minus its stamps is the input.
-	awk 'BEGIN { for (i = 0; i < 60000; i++) {
-		n = i % 20 == 19 ? 3000 + i % 7 : (i * 7) % 71
-		s = ""; for (j = 0; j < n; j++) s = s sprintf("%c", 33 + (i + j) % 90)
-		print s } }' >"$T/in"
-	run -0 tm -q --timestamps=elapsed -o "$T/log" -- dd if="$T/in" bs=4093 status=none
-	[ "$(grep -vc '^+[0-9]*\.[0-9]\{3\} ' "$T/log")" -eq 0 ]
-	sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | cmp - "$T/in"
+	# Empty lines, lines around word and block sizes, long ones, bytes
+	# 11-255, in odd-sized writes: the log minus its stamps is the input.
+	LC_ALL=C awk 'BEGIN {
+		for (j = 0; j < 3400; j++) b = b sprintf("%c", 11 + j % 245)
+		for (i = 0; i < 60000; i++) {
+			n = i % 20 == 19 ? 3000 + i % 7 : (i * 7) % 71
+			print substr(b, 1 + i % 245, n) } }' >"$T/in"
+	run -0 tm -q --timestamps=elapsed -o "$T/log" -- \
+	    dd if="$T/in" bs=4093 status=none
+	[ "$(LC_ALL=C grep -avc '^+[0-9]*\.[0-9]\{3\} ' "$T/log")" -eq 0 ]
+	LC_ALL=C sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | cmp - "$T/in"
+}
+
+@test "--timestamps: lines after one that began earlier get their own time" {
+	run -0 tm --timestamps=elapsed -o "$T/log" -- \
+	    sh -c 'printf a; sleep 0.3; printf "b\nc\nd\n"'
+	# "ab" has the time of its first byte; c and d, 0.3 s later, their own.
+	awk '{t[$2] = substr($1, 2)} END {
+		exit !(t["c"] - t["ab"] >= 0.29 && t["d"] - t["ab"] >= 0.29) }' "$T/log"
 }
