@@ -339,9 +339,10 @@ log_chunk(struct output *out, struct stream *s, const char *p, size_t n,
 	else
 		now -= out->started;
 	while (n > 0) {
+		nl = memchr(p, '\n', n);
 		if (s->linelen == 0 && !s->midline) {
 			s->line_at = now;
-			if ((nl = memchr(p, '\n', n)) != NULL) {
+			if (nl != NULL) {
 				/* Whole lines: the first makes the stamp that
 				 * the rest of the chunk shares. */
 				k = nl - p + 1;
@@ -352,7 +353,7 @@ log_chunk(struct output *out, struct stream *s, const char *p, size_t n,
 				continue;
 			}
 		}
-		if ((nl = memchr(p, '\n', n)) == NULL) {
+		if (nl == NULL) {
 			/* Keep the partial line; a full buffer goes out as is. */
 			k = CHUNK - s->linelen < n ? CHUNK - s->linelen : n;
 			memcpy(s->line + s->linelen, p, k);
