@@ -22,7 +22,7 @@ load helpers
 @test "--preserve-status gives the command's status on timeout" {
 	run -143 tm --preserve-status -t 0.2 sleep 10
 	run -137 tm --preserve-status -t 0.2 -s KILL sleep 10
-	run -7 tm --preserve-status -t 0.2 sh -c 'trap "exit 7" TERM; sleep 10 & wait'
+	run -7 tm --preserve-status -t 1 sh -c 'trap "exit 7" TERM; sleep 10 & wait'
 }
 
 @test "a command that is not found gives 127 and one line" {

@@ -17,6 +17,12 @@ load helpers
 	[ "$(echo $output | tr -d ' ')" = 1234567 ]
 }
 
+@test "-i moves with a single byte, not only with whole lines" {
+	run -0 tm -i 1 --timestamps -o "$T/log" -- sh -c \
+	    'for i in 1 2 3 4 5 6 7; do printf .; sleep 0.3; done'
+	[ "$output" = ....... ]
+}
+
 @test "-i counts stderr as output too" {
 	run -0 tm -i 1 -- sh -c 'for i in 1 2 3 4 5 6; do echo $i >&2; sleep 0.3; done'
 }

@@ -17,13 +17,18 @@ load helpers
 }
 
 @test "--output-on-failure replays in arrival order" {
-	tm --output-on-failure -- sh -c \
-	    'echo 1; sleep 0.1; echo 2 >&2; sleep 0.1; echo 3; exit 1' >"$T/all" 2>&1 || true
-	[ "$(cat "$T/all")" = "$(printf '1\n2\n3')" ]
+	local rc=0
+	# Each line waits until the log has it: the order is certain.
+	tm --output-on-failure -o "$T/log" -- sh -c 'for i in 1 2 3; do
+		echo e$i >&2; until grep -qx e$i "$0"; do sleep 0.01; done
+		echo o$i; until grep -qx o$i "$0"; do sleep 0.01; done
+	    done; exit 1' "$T/log" >"$T/all" 2>&1 || rc=$?
+	[ "$rc" -eq 1 ]
+	[ "$(cat "$T/all")" = "$(printf 'e1\no1\ne2\no2\ne3\no3')" ]
 }
 
 @test "--output-on-failure prints the output of a command that timed out" {
-	run -124 --separate-stderr tm --output-on-failure -t 0.5 -- sh -c 'echo before; sleep 30'
+	run -124 --separate-stderr tm --output-on-failure -t 1 -- sh -c 'echo before; sleep 30'
 	[ "$output" = before ]
 }
 
@@ -34,14 +39,15 @@ load helpers
 }
 
 @test "--output-on-failure holds the output in an unlinked file, not in memory" {
-	TMPDIR=$T tm_bg --output-on-failure -- sh -c \
-	    'head -c 100000000 /dev/zero; echo >"$0/ready"; sleep 1; exit 1' "$T"
+	TMPDIR=$T tm_bg --output-on-failure -- sh -c 'head -c 100000000 /dev/zero
+	    echo >"$0/ready"; until [ -e "$0/go" ]; do sleep 0.05; done; exit 1' "$T"
 	local pid
 	wait_file "$T/ready"
 	pid=$(cat "$T/tmrun.pid")
 	ls -l "/proc/$pid/fd" | grep -q "$T/tmrun\..* (deleted)"
 	# 100 MB held, yet tmrun's own peak memory stays small.
 	[ "$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")" -lt 8192 ]
+	touch "$T/go"
 	tm_wait
 	[ "$bg_status" -eq 1 ]
 	cmp "$T/out" <(head -c 100000000 /dev/zero)
@@ -53,7 +59,7 @@ load helpers
 }
 
 @test "--output-on-failure prints a timed-out run's output under --preserve-status" {
-	run -0 tm --output-on-failure --preserve-status -t 0.5 -- sh -c \
+	run -0 tm --output-on-failure --preserve-status -t 1 -- sh -c \
 	    'trap "exit 0" TERM; echo shown; sleep 10 & wait'
 	[ "$output" = shown ]
 }
@@ -71,15 +77,18 @@ load helpers
 }
 
 @test "--output-on-failure: SIGTERM to tmrun stops a replay stuck on its reader" {
-	local pid
+	local pid rc=0
 	mkfifo "$T/fifo"
 	exec 5<>"$T/fifo"
 	timeout -s KILL 60 "$TMRUN" --output-on-failure -- sh -c \
-	    'head -c 1000000 /dev/zero; exit 3' >"$T/fifo" 3>&- &
+	    'head -c 1000000 /dev/zero; echo >"$0/done"; exit 3' "$T" >"$T/fifo" 3>&- &
 	pid=$!
-	echo "$pid" >"$T/tmrun.pid"
-	sleep 1
-	kill -TERM "$(cat /proc/$pid/task/$pid/children)"
+	echo "$pid" >"$T/guard.pid"
+	# The command has ended; tmrun is replaying into the stuck pipe.
+	wait_file "$T/done"
+	cat /proc/$pid/task/$pid/children >"$T/tmrun.pid"
+	sleep 0.5
+	kill -TERM "$(cat "$T/tmrun.pid")"
 	wait "$pid" || rc=$?
 	exec 5>&-
 	[ "$rc" -eq 3 ]

@@ -8,6 +8,11 @@ load helpers
 	[ "$(cat "$T/o")" = "$T/o" ]
 }
 
+@test "without capture options, -t -v -k still leave stdout and stderr uncopied" {
+	tm -t 5 -k 1 -v -- sh -c 'readlink /proc/$$/fd/1 /proc/$$/fd/2' >"$T/o" 2>"$T/e"
+	[ "$(cat "$T/o")" = "$(printf '%s\n' "$T/o" "$T/e")" ]
+}
+
 @test "with -o the command's stdout and stderr are pipes" {
 	tm -o "$T/log" -- sh -c 'readlink /proc/$$/fd/1 /proc/$$/fd/2' >"$T/o"
 	[[ "$(sed -n 1p "$T/o")" == pipe:* ]]
@@ -20,6 +25,15 @@ load helpers
 	[ "$output" = out ]
 	[ "$stderr" = err ]
 	[ "$(cat "$T/log")" = "$(printf 'out\nerr')" ]
+}
+
+@test "the log takes stdout and stderr live, in the order they were written" {
+	# Each line waits until the log has it before the next is written.
+	run -0 tm -q -o "$T/log" -- sh -c 'for i in 1 2; do
+		echo e$i >&2; until grep -qx e$i "$0"; do sleep 0.01; done
+		echo o$i; until grep -qx o$i "$0"; do sleep 0.01; done
+	    done' "$T/log"
+	[ "$(cat "$T/log")" = "$(printf 'e1\no1\ne2\no2')" ]
 }
 
 @test "-q echoes nothing and still logs" {
@@ -47,8 +61,8 @@ load helpers
 }
 
 @test "output written just before a kill reaches the log" {
-	run -124 tm -t 0.5 -o "$T/log" -- sh -c \
-	    'trap "printf bye; exit 1" TERM; echo start; while :; do :; done'
+	run -124 tm -t 1 -o "$T/log" -- sh -c \
+	    'trap "printf bye; exit 1" TERM; echo start; sleep 30 & wait'
 	[ "$(cat "$T/log")" = "$(printf 'start\nbye')" ]
 }
 
@@ -111,10 +125,11 @@ load helpers
 }
 
 @test "capturing a silent command costs no wake-ups" {
-	tm_bg -t 60 -i 60 -o "$T/log" -- sleep 3
+	tm_bg -t 60 -i 60 -o "$T/log" -- sleep 30
 	[ "$(wakeups "$(cat "$T/tmrun.pid")")" -le 1 ]
+	kill -TERM "$(cat "$T/tmrun.pid")"	# forwarded: the command ends
 	tm_wait
-	[ "$bg_status" -eq 0 ]
+	[ "$bg_status" -eq 143 ]
 }
 
 @test "with a deadline, a stdout nobody reads cannot hold tmrun after a normal exit" {
@@ -155,8 +170,32 @@ load helpers
 }
 
 @test "a log past ulimit -f is a log error, not the end of tmrun" {
-	run -0 --separate-stderr bash -c 'ulimit -f 100; "$@"' _ timeout 60 "$TMRUN" \
-	    -o "$T/log" -- head -c 1000000 /dev/zero
+	run -0 --separate-stderr bash -c 'set -o pipefail; ulimit -f 100
+	    "$@" | wc -c' _ timeout 60 "$TMRUN" -o "$T/log" -- head -c 1000000 /dev/zero
 	[ "$stderr" = "tmrun: $T/log: cannot write the log: File too large" ]
-	[ "${#output}" -eq 0 ] || [ "$(stat -c %s "$T/log")" -eq 102400 ]
+	[ "$output" -eq 1000000 ]	# the echo went on
+	[ "$(stat -c %s "$T/log")" -eq 102400 ]
+}
+
+@test "at a deadline, what the pipe still holds behind a stuck echo reaches the log" {
+	local rc=0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# a reader that never reads
+	(tm -t 1 -k 1 -o "$T/log" -- sh -c 'head -c 400000 /dev/zero; sleep 300' \
+	    >"$T/fifo") 2>"$T/sh.err" || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 124 ]
+	# The echo stuck early on; most of the output waited in the pipe.
+	[ "$(stat -c %s "$T/log")" -eq 400000 ]
+}
+
+@test "a closed stdout ends the echo, not the log, on the --timestamps and -a paths" {
+	local opt
+	for opt in --timestamps=elapsed -a; do
+		rm -f "$T/log"
+		run -0 --separate-stderr bash -c 'set -o pipefail; "$@" | head -c1' _ \
+		    timeout 60 "$TMRUN" "$opt" -o "$T/log" -- sh -c 'seq 200000; echo end >&2'
+		[ "$output" = 1 ]
+		[ "$(sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | grep -c .)" -eq 200001 ]
+	done
 }

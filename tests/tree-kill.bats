@@ -22,12 +22,24 @@ load helpers
 @test "leftovers holding the pipe after a normal exit are ended: TERM, then KILL" {
 	local t0 rc=0
 	t0=$(now_ms)
-	tm -o "$T/log" -- sh -c '(trap "" TERM; sleep 300; echo late) &
-	    echo $! >"$0/left.pid"; echo main done' "$T" >"$T/out" 2>&1 || rc=$?
+	# The leftover ignores TERM; its pid is the sleep's own (exec).
+	tm -v -k 1 -o "$T/log" -- sh -c '(trap "" TERM; exec sleep 300) &
+	    echo $! >"$0/left.pid"; echo main done' "$T" >"$T/out" 2>"$T/err" || rc=$?
 	[ "$rc" -eq 0 ]
 	[ "$(cat "$T/log")" = "main done" ]
 	wait_gone "$(cat "$T/left.pid")" 1
+	grep -n '^tmrun: sent SIG' "$T/err" >"$T/sent"
+	[ "$(sed -n '1s/.*sent \(SIG[A-Z]*\).*/\1/p' "$T/sent")" = SIGTERM ]
+	[ "$(sed -n '2s/.*sent \(SIG[A-Z]*\).*/\1/p' "$T/sent")" = SIGKILL ]
 	[ "$(since_ms "$t0")" -lt 9000 ]
+}
+
+@test "--keep-orphans: a leftover that keeps writing cannot keep tmrun reading" {
+	local t0 rc=0
+	t0=$(now_ms)
+	tm --keep-orphans -q -o "$T/log" -- sh -c 'yes & echo $! >"$0/left.pid"' "$T" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(since_ms "$t0")" -lt 5000 ]
 }
 
 @test "--wait-delay lets leftovers finish and logs what they write" {
@@ -63,7 +75,7 @@ load helpers
 
 @test "--keep-orphans: a deadline still kills the whole tree" {
 	local rc=0
-	tm --keep-orphans -t 0.5 -o "$T/log" -- sh -c 'sleep 300 & echo $! >"$0/left.pid"; wait' "$T" \
+	tm --keep-orphans -t 1 -o "$T/log" -- sh -c 'sleep 300 & echo $! >"$0/left.pid"; wait' "$T" \
 	    >"$T/out" 2>&1 || rc=$?
 	[ "$rc" -eq 124 ]
 	wait_gone "$(cat "$T/left.pid")" 5
