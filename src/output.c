@@ -300,10 +300,7 @@ log_lines(struct output *out, const char *p, size_t n)
 			log_flush(out);
 			d = out->logbuf;
 		}
-		if (pn <= SLACK)
-			memcpy(d, out->stamp, SLACK);
-		else
-			memcpy(d, out->stamp, pn);
+		memcpy(d, out->stamp, SLACK);	/* stamps are shorter */
 		d += pn;
 		if (k <= SLACK)
 			memcpy(d, q, SLACK);

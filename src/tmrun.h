@@ -88,6 +88,10 @@ struct sigrec {
 
 struct contain;
 
+#define CHUNK		(256 * 1024)	/* one read; also the longest line kept */
+#define LOGBUF		(2 * CHUNK)	/* --timestamps: lines on their way */
+#define SLACK		32		/* room past a buffer's end for block copies */
+
 /* One captured stream: the command's stdout or stderr. */
 struct stream {
 	int		 fd;		/* read end of the capture pipe, or -1 */
@@ -121,7 +125,7 @@ struct output {
 	struct stream	*open;		/* --timestamps: whose line the log ends in */
 	int		 log;		/* -1: none or failed */
 	char		*logbuf;	/* --timestamps: lines on their way */
-	char		 stamp[40];	/* the prefix last made, and for when */
+	char		 stamp[SLACK];	/* the prefix last made, and for when */
 	size_t		 stamp_len;
 	int64_t		 stamp_at;
 	size_t		 loglen;
@@ -176,10 +180,6 @@ int		 clock_timeout_ms(int64_t, int64_t);
 
 /* options.c */
 void		 options_parse(struct opts *, int, char **);
-
-#define CHUNK		(256 * 1024)	/* one read; also the longest line kept */
-#define LOGBUF		(2 * CHUNK)	/* --timestamps: lines on their way */
-#define SLACK		32		/* room past a buffer's end for block copies */
 
 /* output.c */
 void		 output_open(struct output *, const struct opts *);
