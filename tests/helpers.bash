@@ -37,6 +37,14 @@ wait_file() {
 	done
 }
 
+# A script for `sh -c SCRIPT LOG`: e1 to stderr, o1 to stdout, e2, o2, e3,
+# o3, each written only once LOG holds the line before, so the order in
+# which tmrun sees them is certain.
+interleaved='for i in 1 2 3; do
+	echo e$i >&2; until grep -qx e$i "$0"; do sleep 0.01; done
+	echo o$i; until grep -qx o$i "$0"; do sleep 0.01; done
+done'
+
 # Start tmrun in the background, its pid in $T/tmrun.pid; output to files.
 # SIGINT and SIGQUIT are set back to default, as an interactive shell would.
 tm_bg() {

@@ -18,11 +18,8 @@ load helpers
 
 @test "--output-on-failure replays in arrival order" {
 	local rc=0
-	# Each line waits until the log has it: the order is certain.
-	tm --output-on-failure -o "$T/log" -- sh -c 'for i in 1 2 3; do
-		echo e$i >&2; until grep -qx e$i "$0"; do sleep 0.01; done
-		echo o$i; until grep -qx o$i "$0"; do sleep 0.01; done
-	    done; exit 1' "$T/log" >"$T/all" 2>&1 || rc=$?
+	tm --output-on-failure -o "$T/log" -- sh -c "$interleaved; exit 1" "$T/log" \
+	    >"$T/all" 2>&1 || rc=$?
 	[ "$rc" -eq 1 ]
 	[ "$(cat "$T/all")" = "$(printf 'e1\no1\ne2\no2\ne3\no3')" ]
 }

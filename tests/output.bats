@@ -28,12 +28,8 @@ load helpers
 }
 
 @test "the log takes stdout and stderr live, in the order they were written" {
-	# Each line waits until the log has it before the next is written.
-	run -0 tm -q -o "$T/log" -- sh -c 'for i in 1 2; do
-		echo e$i >&2; until grep -qx e$i "$0"; do sleep 0.01; done
-		echo o$i; until grep -qx o$i "$0"; do sleep 0.01; done
-	    done' "$T/log"
-	[ "$(cat "$T/log")" = "$(printf 'e1\no1\ne2\no2')" ]
+	run -0 tm -q -o "$T/log" -- sh -c "$interleaved" "$T/log"
+	[ "$(cat "$T/log")" = "$(printf 'e1\no1\ne2\no2\ne3\no3')" ]
 }
 
 @test "-q echoes nothing and still logs" {
