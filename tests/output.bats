@@ -177,12 +177,15 @@ load helpers
 	local rc=0
 	mkfifo "$T/fifo"
 	exec 5<>"$T/fifo"	# a reader that never reads
-	(tm -t 1 -k 1 -o "$T/log" -- sh -c 'head -c 400000 /dev/zero; sleep 300' \
-	    >"$T/fifo") 2>"$T/sh.err" || rc=$?
+	# The first 100000 bytes fill the reader's pipe and the echo sticks;
+	# once tmrun has logged some, the next 100000 wait in the capture pipe.
+	(tm -t 2 -k 1 -o "$T/log" -- sh -c 'head -c 100000 /dev/zero
+	    until [ "$(stat -c %s "$0")" -ge 60000 ]; do sleep 0.01; done
+	    head -c 100000 /dev/zero; sleep 300' "$T/log" >"$T/fifo") \
+	    2>"$T/sh.err" || rc=$?
 	exec 5>&-
 	[ "$rc" -eq 124 ]
-	# The echo stuck early on; most of the output waited in the pipe.
-	[ "$(stat -c %s "$T/log")" -eq 400000 ]
+	[ "$(stat -c %s "$T/log")" -eq 200000 ]
 }
 
 @test "a closed stdout ends the echo, not the log, on the --timestamps and -a paths" {

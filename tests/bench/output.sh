@@ -6,8 +6,9 @@
 #      same bytes as tmrun's log) and moreutils `ts`;
 #   4. wake-ups while the command is silent.
 # Rounds interleave the contenders (the order flips every round); the table
-# gives medians, and tmrun/tee ratios as the median of the rounds' ratios.  Every command runs under `timeout`; tmrun started in
-# the background (to read its /proc entry) is reaped by a bounded wait.
+# gives medians, and tmrun/tee ratios as the median of the rounds' ratios.
+# Every command runs under `timeout`; tmrun started in the background (to
+# read its /proc entry) is reaped by a bounded wait.
 # Rows say n/a where tmrun, GNU time or ts cannot do the job.
 set -eu
 export LC_ALL=C
@@ -21,13 +22,17 @@ trap '[ -z "$bg" ] || kill -KILL "$bg" 2>/dev/null; rm -rf "$dir"' EXIT
 trap 'exit 130' INT TERM HUP
 
 row() { printf '  %-46s %10s  %s\n' "$1" "$2" "${3:-}"; }
+# median: of the numbers on stdin, one a line; n/a if there are none
+median() {
+	sort -g | awk '{a[NR] = $1}
+		END {if (NR) print a[int((NR + 1) / 2)]; else print "n/a"}'
+}
 # med KEY COL: median of column COL of $dir/KEY ("rc wall_us cpu_s" rows);
 # n/a if there are no rows or any run failed
 med() {
 	if [ ! -s "$dir/$1" ] || awk '$1 != 0 {f = 1} END {exit !f}' "$dir/$1"
 	then echo n/a; return; fi
-	awk -v c="$2" '{print $c}' "$dir/$1" | sort -g |
-		awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'
+	awk -v c="$2" '{print $c}' "$dir/$1" | median
 }
 # paired A COLA B COLB: median over rounds of A's COLA / B's COLB, row by
 # row (the machine drifts between rounds; a pair shares its state)
@@ -35,9 +40,8 @@ paired() {
 	if [ ! -s "$dir/$1" ] || [ ! -s "$dir/$3" ] ||
 	    awk '$1 != 0 {f = 1} END {exit !f}' "$dir/$1" "$dir/$3"
 	then echo n/a; return; fi
-	paste -d ' ' "$dir/$1" "$dir/$3" |
-		awk -v a="$2" -v b=$(($4 + 3)) '$b > 0 {print $a / $b}' | sort -g |
-		awk '{a[NR] = $1} END {if (NR) printf "%.2f\n", a[int((NR + 1) / 2)]; else print "n/a"}'
+	calc %.2f x x="$(paste -d ' ' "$dir/$1" "$dir/$3" |
+		awk -v a="$2" -v b=$(($4 + 3)) '$b > 0 {print $a / $b}' | median)"
 }
 # calc FORMAT EXPR NAME=VALUE...: evaluate EXPR, n/a if any value is n/a
 calc() {
