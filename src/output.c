@@ -483,7 +483,6 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 moved:
 	if (s->budget != UINT64_MAX && (s->budget -= n) == 0)
 		stream_close(s);	/* drained: an escapee may hold it open */
-	s->bytes += n;
 	out->last_byte = now;
 }
 

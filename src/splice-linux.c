@@ -26,7 +26,7 @@ static void	echo_side(struct output *, struct stream *, size_t);
  * timestamps, spool or --max-output), a log that is not O_APPEND (splice
  * refuses those), and an echo that is a pipe or a file (not a terminal).
  * A pipe on the side carries echo bound for a file.  With no echo, plain
- * reads into a small pipe measured faster (cache-hot) than splice.
+ * reads measured no dearer than splice, and need no larger pipe.
  */
 void
 splice_setup(struct output *out)

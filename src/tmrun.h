@@ -106,7 +106,6 @@ struct stream {
 	size_t		 off;
 	size_t		 len;
 	uint64_t	 budget;	/* bytes left to drain at the end */
-	uint64_t	 bytes;		/* received in all */
 	char		*line;		/* --timestamps: the line being built */
 	size_t		 linelen;
 	int64_t		 line_at;	/* when its first byte came */
