@@ -262,52 +262,44 @@ log_line(struct output *out, struct stream *s, const char *p, size_t n)
 }
 
 /*
- * The first newline in [p, end), or NULL.  Lines are short in the hot case:
- * SLACK bytes are looked at a word at a time before a call to memchr.
- * A word may reach past end, into the SLACK bytes of the buffer.
- */
-static inline const char *
-find_nl(const char *p, const char *end)
-{
-	int	i, k;
-
-	for (i = 0; i < SLACK / 8; i++) {
-		if ((k = compat_word_nl(p)) < 8)
-			return (p + k < end ? p + k : NULL);
-		if ((p += 8) >= end)
-			return (NULL);
-	}
-	return (memchr(p, '\n', end - p));
-}
-
-/*
  * The hot path of --timestamps: whole lines from a read buffer, after a
- * first one that made the stamp.  The stamp and short lines are copied as
- * SLACK-byte blocks, which the read buffer and logbuf have room for past
- * their ends.  Returns the bytes taken, up to the last newline.
+ * first one that made the stamp.  Newlines are found 32 bytes at a time,
+ * and the stamp and short lines are copied as SLACK-byte blocks: the read
+ * buffer and logbuf have SLACK bytes of room past their ends for both.
+ * Returns the bytes taken, up to the last newline.
  */
 static size_t
 log_lines(struct output *out, const char *p, size_t n)
 {
-	const char	*q = p, *end = p + n, *nl;
-	char		*d = out->logbuf + out->loglen;
+	const char	*q = p, *end = p + n, *at;
+	char		*d = out->logbuf + out->loglen, stamp[SLACK];
 	size_t		 pn = out->stamp_len, k;
+	uint32_t	 m;
 
-	while ((nl = find_nl(q, end)) != NULL) {
-		k = nl + 1 - q;
-		if (pn + k > LOGBUF - (size_t)(d - out->logbuf)) {
-			out->loglen = d - out->logbuf;
-			log_flush(out);
-			d = out->logbuf;
+	_Static_assert(SLACK >= 32, "a newline mask reads 32 bytes");
+	memcpy(stamp, out->stamp, SLACK);	/* logbuf stores can't touch it */
+	for (at = p; at < end; at += 32) {
+		m = compat_nl_mask(at);
+		if (end - at < 32)
+			m &= ((uint32_t)1 << (end - at)) - 1;
+		for (; m != 0; m &= m - 1) {
+			k = at + compat_ctz32(m) + 1 - q;
+			if (pn + k > LOGBUF - (size_t)(d - out->logbuf)) {
+				out->loglen = d - out->logbuf;
+				log_flush(out);
+				d = out->logbuf;
+			}
+			memcpy(d, stamp, SLACK);	/* stamps are shorter */
+			d += pn;
+			if (k <= 16)
+				memcpy(d, q, 16);
+			else if (k <= SLACK)
+				memcpy(d, q, SLACK);
+			else
+				memcpy(d, q, k);
+			d += k;
+			q += k;
 		}
-		memcpy(d, out->stamp, SLACK);	/* stamps are shorter */
-		d += pn;
-		if (k <= SLACK)
-			memcpy(d, q, SLACK);
-		else
-			memcpy(d, q, k);
-		d += k;
-		q = nl + 1;
 	}
 	out->loglen = d - out->logbuf;
 	return (q - p);
