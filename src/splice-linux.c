@@ -136,22 +136,21 @@ splice_pump(struct output *out, struct stream *s, size_t want)
 
 	if (want > PUMP_MAX)
 		want = PUMP_MAX;
-	if (s->echo == -1 && out->log == -1) {
+	/* An echo that ended (broken, or dropped at a deadline): the read
+	 * path, whose writes wait on a slow log pipe as tee's do. */
+	if (s->echo == -1) {
 		errno = EINVAL;
 		return (-1);
 	}
-	if (s->echo == -1 || (out->log == -1 && s->echo_fifo)) {
-		n = splice(s->fd, NULL, s->echo == -1 ? out->log : s->echo,
-		    NULL, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n == -1 && errno == EAGAIN && s->echo != -1)
+	if (out->log == -1 && s->echo_fifo) {
+		n = splice(s->fd, NULL, s->echo, NULL, want,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n == -1 && errno == EAGAIN)
 			return (echo_busy(s));
-		if (n == -1 && errno == EPIPE && s->echo != -1) {
+		if (n == -1 && errno == EPIPE)
 			s->echo = -1;	/* a broken stdout ends the echo */
-			errno = EINVAL;
-		} else if (n == -1 && errno != EAGAIN)
+		if (n == -1)
 			errno = EINVAL;	/* the read path says what is wrong */
-		if (n > 0 && s->echo == -1)
-			out->log_bytes += n;
 		return (n);
 	}
 	if (out->log == -1) {	/* echo to a file: no log to feed */

@@ -106,6 +106,19 @@ load helpers
 	cmp "$T/log" <(seq 300000)
 }
 
+@test "a slow pipe as the log loses nothing once the echo is broken" {
+	local rc reader
+	mkfifo "$T/logfifo"
+	# The reader opens the log at once, then is slow to read it.
+	(exec <"$T/logfifo"; sleep 1; exec cat >"$T/log") &
+	reader=$!
+	tm -o "$T/logfifo" -- head -c 5000000 /dev/zero | head -c1 >/dev/null
+	rc=${PIPESTATUS[0]}
+	wait "$reader"
+	[ "$rc" -eq 0 ]
+	cmp "$T/log" <(head -c 5000000 /dev/zero)
+}
+
 @test "echo to a file, an appended file and a pipe is byte-exact, log too" {
 	head -c 3000000 /dev/urandom >"$T/data"
 	tm -o "$T/log1" -- cat "$T/data" >"$T/file"
