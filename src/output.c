@@ -96,8 +96,9 @@ stream_open(struct output *out, struct stream *s, int echo)
 void
 output_open(struct output *out, const struct opts *o)
 {
-	char	path[PATH_MAX];
-	int	flags;
+	const char	*tmp;
+	char		 path[PATH_MAX];
+	int		 flags;
 
 	memset(out, 0, sizeof *out);
 	out->o = o;
@@ -121,8 +122,9 @@ output_open(struct output *out, const struct opts *o)
 	}
 	if (o->on_failure) {
 		/* Held back in an unlinked file, not in memory. */
-		snprintf(path, sizeof path, "%s/tmrun.XXXXXX",
-		    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+		if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+			tmp = "/tmp";
+		snprintf(path, sizeof path, "%s/tmrun.XXXXXX", tmp);
 		if ((out->spool = mkstemp(path)) == -1)
 			tm_die(EXIT_CANCELED, "%s", tm_quote(path));
 		if (unlink(path) == -1 || set_cloexec(out->spool) == -1)

@@ -50,6 +50,19 @@ load helpers
 	cmp "$T/out" <(head -c 100000000 /dev/zero)
 }
 
+@test "--output-on-failure with an empty TMPDIR holds the output in /tmp" {
+	TMPDIR= tm_bg --output-on-failure -- sh -c 'echo held
+	    echo >"$0/ready"; until [ -e "$0/go" ]; do sleep 0.05; done; exit 1' "$T"
+	local pid
+	wait_file "$T/ready"
+	pid=$(cat "$T/tmrun.pid")
+	ls -l "/proc/$pid/fd" | grep -q -- "-> /tmp/tmrun\..* (deleted)"
+	touch "$T/go"
+	tm_wait
+	[ "$bg_status" -eq 1 ]
+	[ "$(cat "$T/out")" = held ]
+}
+
 @test "-q with --output-on-failure still prints on failure" {
 	run -1 tm -q --output-on-failure -- sh -c 'echo shown; exit 1'
 	[ "$output" = shown ]
