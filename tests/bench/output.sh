@@ -13,8 +13,8 @@
 set -eu
 export LC_ALL=C
 tmrun=${1:-./tmrun}
-big_mb=${BIG_MB:-1024} rounds=${ROUNDS:-5}
-lines=${TS_LINES:-20000000} rounds_ts=${ROUNDS_TS:-3}
+big_mb=${BIG_MB:-1024} rounds=${ROUNDS:-7}
+lines=${TS_LINES:-20000000} rounds_ts=${ROUNDS_TS:-7}
 T=300	# seconds allowed to any one command
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tmrun-output.XXXXXX")
 bg=
