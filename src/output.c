@@ -25,8 +25,6 @@
 
 static void	stream_open(struct output *, struct stream *, int);
 static size_t	stamp(enum timestamps, int64_t, char *, size_t);
-static int	mode_polled(mode_t, int);
-static int	fd_polled(int);
 static void	log_flush(struct output *);
 static void	log_line(struct output *, struct stream *, const char *,
 		    size_t);
@@ -39,24 +37,6 @@ static void	stream_read(struct output *, struct stream *, int64_t);
 static void	stream_close(struct stream *);
 static void	replay(struct output *, int64_t, int);
 static int	replay_write(int, const char *, size_t, int64_t, int);
-
-/* Whether writes to a file of mode m, open as fd, can block on a reader: a
- * pipe, socket or terminal.  Those are written only after POLLOUT, at most
- * PIPE_BUF at a time, so that tmrun never blocks on a reader (G10). */
-static int
-mode_polled(mode_t m, int fd)
-{
-	return (S_ISFIFO(m) || S_ISSOCK(m) || isatty(fd));
-}
-
-/* The same for an open descriptor. */
-static int
-fd_polled(int fd)
-{
-	struct stat	st;
-
-	return (fstat(fd, &st) == 0 && mode_polled(st.st_mode, fd));
-}
 
 /* A pipe for one stream; its echo goes to fd echo unless held back. */
 static void
@@ -73,9 +53,10 @@ stream_open(struct output *out, struct stream *s, int echo)
 	out->child[echo - 1] = fd[1];
 	s->buf = xcalloc(1, CHUNK + SLACK);
 	s->budget = UINT64_MAX;
-	s->echo = out->o->quiet || out->o->on_failure ? -1 : echo;
-	if (s->echo != -1 && fstat(echo, &st) == 0) {
-		s->echo_polled = mode_polled(st.st_mode, echo);
+	s->to = tty_own(echo);
+	s->echo = out->o->quiet || out->o->on_failure ? -1 : s->to;
+	if (s->echo != -1 && fstat(s->echo, &st) == 0) {
+		s->echo_polled = mode_polled(st.st_mode, s->echo);
 		s->echo_fifo = S_ISFIFO(st.st_mode);
 		s->echo_dev = st.st_dev;
 		s->echo_ino = st.st_ino;
@@ -643,22 +624,23 @@ replay(struct output *out, int64_t until, int sigfd)
 	char		*buf = out->s[0].buf;
 	size_t		 n, k;
 	ssize_t		 r;
-	int		 fd, rc, ok[3] = { 0, 1, 1 };
+	int		 i, rc, ok[2] = { 1, 1 };
 
 	if (lseek(out->spool, 0, SEEK_SET) == -1)
 		return;
 	while (read(out->spool, hdr, sizeof hdr) == (ssize_t)sizeof hdr) {
-		fd = hdr[0] == 2 ? STDERR_FILENO : STDOUT_FILENO;
+		i = hdr[0] == 2;
 		n = (size_t)hdr[1] << 24 | hdr[2] << 16 | hdr[3] << 8 | hdr[4];
 		for (; n > 0; n -= (size_t)r) {
 			k = n < CHUNK ? n : CHUNK;
 			if ((r = read(out->spool, buf, k)) <= 0)
 				return;
-			if (!ok[fd])
+			if (!ok[i])
 				continue;	/* a closed stdout: carry on */
-			if ((rc = replay_write(fd, buf, r, until, sigfd)) == -2)
+			rc = replay_write(out->s[i].to, buf, r, until, sigfd);
+			if (rc == -2)
 				return;
-			ok[fd] = rc == 0;
+			ok[i] = rc == 0;
 		}
 	}
 }

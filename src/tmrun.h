@@ -95,7 +95,8 @@ struct contain;
 /* One captured stream: the command's stdout or stderr. */
 struct stream {
 	int		 fd;		/* read end of the capture pipe, or -1 */
-	int		 echo;		/* 1 or 2; -1: not echoed, or it broke */
+	int		 to;		/* 1 or 2, or its terminal opened again */
+	int		 echo;		/* to; -1: not echoed, or it broke */
 	int		 echo_polled;	/* a pipe or tty: write after POLLOUT */
 	int		 echo_fifo;	/* the echo is a pipe */
 	int		 echo_wait;	/* fast path: wait for room in the echo */
@@ -236,6 +237,10 @@ int		 set_cloexec(int);
 int		 set_nonblock(int);
 int		 tm_pipe(int [2]);
 ssize_t		 write_all(int, const void *, size_t);
+int		 mode_polled(mode_t, int);
+int		 fd_polled(int);
+int		 tty_own(int);
+void		 tm_msg_init(void);
 void		 fd_sanitize(void);
 
 #endif

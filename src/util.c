@@ -1,8 +1,11 @@
 /* Messages, allocation and descriptor helpers. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +18,14 @@
 const char	*tm_progname = "tmrun";
 int		 tm_verbose;
 
+#define MSG_WAIT	(200 * NS_PER_MS)	/* for room in a stderr that can block */
+
+static int	 msg_fd = STDERR_FILENO;	/* or its terminal, opened again */
+static int	 msg_polled;		/* writes to it can block */
+static int64_t	 msg_wait = MSG_WAIT;	/* left of the wait: once spent, gone */
+
 static void	 vmsg(int, const char *, va_list) TM_PRINTFLIKE(2, 0);
+static void	 msg_write(const char *, size_t);
 
 /* One line on stderr: "tmrun: msg[: strerror(errnum)]". */
 static void
@@ -34,8 +44,56 @@ vmsg(int errnum, const char *fmt, va_list ap)
 	if ((size_t)n == sizeof line - 1)
 		n--;
 	line[n++] = '\n';
-	/* Nothing sensible is left to do if stderr itself fails. */
-	(void)write_all(STDERR_FILENO, line, n);
+	msg_write(line, n);
+}
+
+/*
+ * Messages to a stderr that can block wait for room a moment at most, over
+ * the whole run, then are dropped: a reader that never reads must not hold
+ * tmrun (G10).  After POLLOUT a pipe takes PIPE_BUF bytes without blocking;
+ * tmrun's own terminal description never blocks.  Nothing sensible is left
+ * to do if stderr itself fails.
+ */
+static void
+msg_write(const char *p, size_t n)
+{
+	struct pollfd	pfd;
+	int64_t		t0;
+	ssize_t		w;
+	int		r;
+
+	if (!msg_polled) {
+		(void)write_all(msg_fd, p, n);
+		return;
+	}
+	pfd.fd = msg_fd;
+	pfd.events = POLLOUT;
+	while (n > 0) {
+		t0 = clock_now();
+		r = poll(&pfd, 1, clock_timeout_ms(t0 + msg_wait, t0));
+		msg_wait -= clock_now() - t0;
+		if (msg_wait < 0)
+			msg_wait = 0;
+		if (r == 0 || (r == -1 && errno != EINTR))
+			return;
+		if (r == -1)
+			continue;
+		w = write(msg_fd, p, n);
+		if (w == -1 && errno != EINTR && errno != EAGAIN)
+			return;
+		if (w > 0) {
+			p += w;
+			n -= w;
+		}
+	}
+}
+
+/* Where messages go; once the watcher, if any, is started. */
+void
+tm_msg_init(void)
+{
+	msg_fd = tty_own(STDERR_FILENO);
+	msg_polled = fd_polled(msg_fd);
 }
 
 void
@@ -179,6 +237,43 @@ write_all(int fd, const void *buf, size_t len)
 		done += n;
 	}
 	return ((ssize_t)done);
+}
+
+/* Whether writes to a file of mode m, open as fd, can block on a reader: a
+ * pipe, socket or terminal.  Those are written only after POLLOUT, at most
+ * PIPE_BUF at a time, so that tmrun never blocks on a reader (G10). */
+int
+mode_polled(mode_t m, int fd)
+{
+	return (S_ISFIFO(m) || S_ISSOCK(m) || isatty(fd));
+}
+
+/* The same for an open descriptor. */
+int
+fd_polled(int fd)
+{
+	struct stat	st;
+
+	return (fstat(fd, &st) == 0 && mode_polled(st.st_mode, fd));
+}
+
+/*
+ * A terminal is shared with all that write to it: O_NONBLOCK on fd would
+ * reach them all.  A description of tmrun's own can have it, so that a
+ * terminal nobody reads (a stalled ssh, ^S) cannot block tmrun.  Returns
+ * fd itself if it is no terminal, or the terminal cannot be opened again.
+ */
+int
+tty_own(int fd)
+{
+	const char	*name;
+	int		 own;
+
+	if (!isatty(fd) || (name = ttyname(fd)) == NULL ||
+	    (own = open(name, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) ==
+	    -1)
+		return (fd);
+	return (own);
 }
 
 /* Open /dev/null on any of 0, 1, 2 that start closed, so that none of

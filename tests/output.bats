@@ -100,6 +100,36 @@ load helpers
 	cmp "$T/log" <(seq 100000000) 2>&1 | grep -q EOF
 }
 
+@test "a terminal nobody reads cannot hold tmrun past the deadline and grace" {
+	command -v script >/dev/null || skip "no script(1) to make a terminal"
+	local t0 sc
+	mkfifo "$T/screen" "$T/keys"
+	exec 5<>"$T/screen" 6<>"$T/keys"	# never read, never typed on
+	t0=$(now_ms)
+	script -q -c "timeout -s KILL 60 '$TMRUN' -t 1 -k 1 -o '$T/log' -- \
+	    seq 100000000; echo \$? >'$T/rc'" /dev/null <"$T/keys" >"$T/screen" &
+	sc=$!
+	wait_file "$T/rc" 20 || true
+	kill -KILL "$sc"
+	wait "$sc" || true
+	exec 5>&- 6>&-
+	[ "$(cat "$T/rc")" -eq 124 ]
+	[ "$(since_ms "$t0")" -lt 8000 ]
+}
+
+@test "-v messages to a stderr nobody reads cannot hold tmrun" {
+	local t0
+	mkfifo "$T/fifo"
+	exec 8<>"$T/fifo"	# a reader that never reads
+	t0=$(now_ms)
+	# The shell's own words (as "Killed") must not go to the stuck stderr.
+	(timeout -s KILL 60 "$TMRUN" -v -t 1 -k 1 -o "$T/log" -- \
+	    sh -c 'yes >&2' 2>"$T/fifo" 3>&- || echo $? >"$T/rc") 2>/dev/null
+	exec 8>&-
+	[ "$(cat "$T/rc")" -eq 124 ]
+	[ "$(since_ms "$t0")" -lt 6000 ]
+}
+
 @test "a slow reader loses nothing" {
 	tm -o "$T/log" -- seq 300000 | (sleep 0.5; cat) >"$T/echo"
 	cmp "$T/echo" <(seq 300000)
