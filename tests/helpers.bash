@@ -89,3 +89,18 @@ teardown() {
 	done
 	return 0
 }
+
+# stuck_tty SHELL-COMMAND: run it on a terminal nobody reads (script(1)
+# writing to a FIFO that is never read); its status lands in $T/rc, if it
+# ends within 20 s.
+stuck_tty() {
+	local sc
+	mkfifo "$T/screen" "$T/keys"
+	exec 5<>"$T/screen" 6<>"$T/keys"	# never read, never typed on
+	script -q -c "$1; echo \$? >'$T/rc'" /dev/null <"$T/keys" >"$T/screen" &
+	sc=$!
+	wait_file "$T/rc" 20 || true
+	kill -KILL "$sc"
+	wait "$sc" || true
+	exec 5>&- 6>&-
+}

@@ -86,6 +86,16 @@ load helpers
 	[ "$(since_ms "$t0")" -lt 7000 ]
 }
 
+@test "--output-on-failure: a terminal nobody reads cannot hold the replay past the grace" {
+	command -v script >/dev/null || skip "no script(1) to make a terminal"
+	local t0
+	t0=$(now_ms)
+	stuck_tty "timeout -s KILL 60 '$TMRUN' -t 1 -k 1 --output-on-failure -- \
+	    sh -c 'seq 300000; exit 3'"
+	[ "$(cat "$T/rc")" -eq 3 ]
+	[ "$(since_ms "$t0")" -lt 8000 ]
+}
+
 @test "--output-on-failure: SIGTERM to tmrun stops a replay stuck on its reader" {
 	local pid rc=0
 	mkfifo "$T/fifo"
