@@ -1,6 +1,7 @@
 /* Messages, allocation and descriptor helpers. */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -18,7 +19,7 @@
 const char	*tm_progname = "tmrun";
 int		 tm_verbose;
 
-#define MSG_WAIT	(200 * NS_PER_MS)	/* for room in a stderr that can block */
+#define MSG_WAIT	NS_PER_S	/* for room in a stderr that can block */
 
 static int	 msg_fd = STDERR_FILENO;	/* or its terminal, opened again */
 static int	 msg_polled;		/* writes to it can block */
@@ -48,11 +49,12 @@ vmsg(int errnum, const char *fmt, va_list ap)
 }
 
 /*
- * Messages to a stderr that can block wait for room a moment at most, over
+ * Messages to a stderr that can block wait for room one second at most over
  * the whole run, then are dropped: a reader that never reads must not hold
- * tmrun (G10).  After POLLOUT a pipe takes PIPE_BUF bytes without blocking;
- * tmrun's own terminal description never blocks.  Nothing sensible is left
- * to do if stderr itself fails.
+ * tmrun (G10).  After POLLOUT a pipe takes PIPE_BUF bytes without blocking,
+ * unless the command fills it first (a stderr it shares when there is no
+ * capture); tmrun's own terminal description never blocks.  Nothing
+ * sensible is left to do if stderr itself fails.
  */
 static void
 msg_write(const char *p, size_t n)
@@ -258,21 +260,34 @@ fd_polled(int fd)
 }
 
 /*
- * A terminal is shared with all that write to it: O_NONBLOCK on fd would
- * reach them all.  A description of tmrun's own can have it, so that a
- * terminal nobody reads (a stalled ssh, ^S) cannot block tmrun.  Returns
- * fd itself if it is no terminal, or the terminal cannot be opened again.
+ * O_NONBLOCK on a terminal's descriptor would reach every process sharing
+ * its open file description; a description of tmrun's own can have it, so
+ * that a terminal nobody reads (a stalled ssh, ^S) cannot block tmrun.
+ * Returns fd itself if it is no terminal, or a pty master (opening its name
+ * makes a new pty), or the same terminal cannot be opened again (another
+ * user's, or another mount namespace's).
  */
 int
 tty_own(int fd)
 {
+	struct stat	 st, own_st;
 	const char	*name;
 	int		 own;
+#ifdef TIOCGPTN
+	unsigned int	 ptn;
 
-	if (!isatty(fd) || (name = ttyname(fd)) == NULL ||
+	if (ioctl(fd, TIOCGPTN, &ptn) == 0)
+		return (fd);
+#endif
+	if (!isatty(fd) || fstat(fd, &st) == -1 ||
+	    (name = ttyname(fd)) == NULL ||
 	    (own = open(name, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) ==
 	    -1)
 		return (fd);
+	if (fstat(own, &own_st) == -1 || own_st.st_rdev != st.st_rdev) {
+		close(own);
+		return (fd);
+	}
 	return (own);
 }
 
