@@ -26,7 +26,6 @@ main(int argc, char **argv)
 	/* The watcher (where there is one) first: it must hold none of the
 	 * descriptors opened below. */
 	pdeath_start();
-	tm_msg_init();
 	/* Before the signal source: a FIFO log may block here, as with tee,
 	 * and Ctrl-C must still end tmrun. */
 	output_open(&out, &o);

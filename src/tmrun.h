@@ -240,7 +240,6 @@ ssize_t		 write_all(int, const void *, size_t);
 int		 mode_polled(mode_t, int);
 int		 fd_polled(int);
 int		 tty_own(int);
-void		 tm_msg_init(void);
 void		 fd_sanitize(void);
 
 #endif

@@ -22,7 +22,7 @@ int		 tm_verbose;
 #define MSG_WAIT	NS_PER_S	/* for room in a stderr that can block */
 
 static int	 msg_fd = STDERR_FILENO;	/* or its terminal, opened again */
-static int	 msg_polled;		/* writes to it can block */
+static int	 msg_polled = -1;	/* writes to it can block; -1: unknown */
 static int64_t	 msg_wait = MSG_WAIT;	/* left of the wait: once spent, gone */
 
 static void	 vmsg(int, const char *, va_list) TM_PRINTFLIKE(2, 0);
@@ -64,6 +64,10 @@ msg_write(const char *p, size_t n)
 	ssize_t		w;
 	int		r;
 
+	if (msg_polled == -1) {	/* the first message: where do they go */
+		msg_fd = tty_own(STDERR_FILENO);
+		msg_polled = fd_polled(msg_fd);
+	}
 	if (!msg_polled) {
 		(void)write_all(msg_fd, p, n);
 		return;
@@ -88,14 +92,6 @@ msg_write(const char *p, size_t n)
 			n -= w;
 		}
 	}
-}
-
-/* Where messages go; once the watcher, if any, is started. */
-void
-tm_msg_init(void)
-{
-	msg_fd = tty_own(STDERR_FILENO);
-	msg_polled = fd_polled(msg_fd);
 }
 
 void
