@@ -53,7 +53,8 @@ stream_open(struct output *out, struct stream *s, int echo)
 	out->child[echo - 1] = fd[1];
 	s->buf = xcalloc(1, CHUNK + SLACK);
 	s->budget = UINT64_MAX;
-	s->to = tty_own(echo);
+	/* Only what is echoed or replayed needs the terminal opened again. */
+	s->to = out->o->quiet && !out->o->on_failure ? echo : tty_own(echo);
 	s->echo = out->o->quiet || out->o->on_failure ? -1 : s->to;
 	if (s->echo != -1 && fstat(s->echo, &st) == 0) {
 		s->echo_polled = mode_polled(st.st_mode, s->echo);
