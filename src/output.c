@@ -25,7 +25,11 @@
 
 static void	stream_open(struct output *, struct stream *, int);
 static size_t	stamp(enum timestamps, int64_t, char *, size_t);
+static ssize_t	log_try(struct output *, const char *, size_t);
+static void	log_queue(struct output *, const char *, size_t);
 static void	log_flush(struct output *);
+static void	log_resume(struct output *);
+static void	log_stop(struct output *);
 static void	log_line(struct output *, struct stream *, const char *,
 		    size_t);
 static size_t	log_lines(struct output *, const char *, size_t);
@@ -98,6 +102,12 @@ output_open(struct output *out, const struct opts *o)
 		flags = O_WRONLY | O_CREAT | O_CLOEXEC |
 		    (o->append ? O_APPEND : O_TRUNC);
 		if ((out->log = open(o->output, flags, 0666)) == -1)
+			tm_die(EXIT_CANCELED, "%s", tm_quote(o->output));
+		/* A pipe nobody reads must not hold tmrun past a deadline.
+		 * The description is tmrun's own: O_NONBLOCK reaches no one
+		 * else. */
+		if ((out->log_polled = fd_polled(out->log)) &&
+		    set_nonblock(out->log) == -1)
 			tm_die(EXIT_CANCELED, "%s", tm_quote(o->output));
 		if (o->timestamps != TS_NONE)
 			out->logbuf = xcalloc(1, LOGBUF + SLACK);
@@ -183,6 +193,63 @@ output_log_failed(struct output *out)
 	tm_warn("%s: cannot write the log", tm_quote(out->o->output));
 	close(out->log);
 	out->log = -1;
+	out->pend_off = out->pend_end = 0;
+}
+
+/* Write to a log that can block as much as it takes now.  Returns the
+ * bytes taken, or -1 if the log failed. */
+static ssize_t
+log_try(struct output *out, const char *p, size_t n)
+{
+	size_t	done = 0;
+	ssize_t	w;
+
+	while (done < n) {
+		w = write(out->log, p + done, n - done);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && errno == EAGAIN)
+			break;
+		if (w == -1) {
+			output_log_failed(out);
+			return (-1);
+		}
+		done += w;
+	}
+	return ((ssize_t)done);
+}
+
+/*
+ * Bytes for a log that can block: what it does not take now waits in pend,
+ * and while any waits, the pipes are not read (a slow reader slows the
+ * command, as with tee).  pend holds at most what one read makes.
+ */
+static void
+log_queue(struct output *out, const char *p, size_t n)
+{
+	ssize_t	w;
+	char	*np;
+
+	if (out->pend_end == 0) {
+		if ((w = log_try(out, p, n)) == -1 || (size_t)w == n)
+			return;
+		p += w;
+		n -= w;
+	}
+	if (out->pend_off > 0) {
+		memmove(out->pend, out->pend + out->pend_off,
+		    out->pend_end - out->pend_off);
+		out->pend_end -= out->pend_off;
+		out->pend_off = 0;
+	}
+	if (out->pend_end + n > out->pend_cap) {
+		if ((np = realloc(out->pend, out->pend_end + n)) == NULL)
+			tm_die(EXIT_CANCELED, "out of memory");
+		out->pend = np;
+		out->pend_cap = out->pend_end + n;
+	}
+	memcpy(out->pend + out->pend_end, p, n);
+	out->pend_end += n;
 }
 
 /* Bytes to the log file, up to --max-output; the rest is counted. */
@@ -196,7 +263,9 @@ output_log_write(struct output *out, const char *p, size_t n)
 	out->dropped += n - room;
 	if (room == 0 || out->log == -1)
 		return;
-	if (write_all(out->log, p, room) == -1) {
+	if (out->log_polled)
+		log_queue(out, p, room);
+	else if (write_all(out->log, p, room) == -1) {
 		output_log_failed(out);
 		return;
 	}
@@ -428,6 +497,9 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 	}
 	if (s->budget < CHUNK)
 		want = (size_t)s->budget;
+	/* A stamp per byte at worst: keep what a slow log holds small. */
+	if (out->log_polled && out->logbuf != NULL && want > CHUNK / SLACK)
+		want = CHUNK / SLACK;
 	if (s->splice) {
 		n = splice_pump(out, s, s->budget < SIZE_MAX ?
 		    (size_t)s->budget : SIZE_MAX);
@@ -463,16 +535,17 @@ moved:
 }
 
 /*
- * The descriptors to poll for capture: a pipe while its echo is done, else
- * the echo target for POLLOUT (a slow reader slows the command).  One entry
- * per echo descriptor: when stdout and stderr share a pipe, POLLOUT vouches
- * for one write only.  Returns how many were added at pfd.
+ * The descriptors to poll for capture: a pipe while its echo and the log
+ * are done, else the echo target or the log for POLLOUT (a slow reader
+ * slows the command).  One entry per echo descriptor: when stdout and
+ * stderr share a pipe, POLLOUT vouches for one write only.  Returns how
+ * many were added at pfd.
  */
 int
 output_fill(struct output *out, struct pollfd *pfd, int max)
 {
 	struct stream	*s;
-	int		 i, n = 0;
+	int		 i, n = 0, log_wait = out->pend_end > out->pend_off;
 
 	for (i = 0; i < 2 && n < max; i++) {
 		s = &out->s[i];
@@ -481,14 +554,42 @@ output_fill(struct output *out, struct pollfd *pfd, int max)
 				continue;	/* the other stream's turn first */
 			pfd[n].fd = s->echo;
 			pfd[n].events = POLLOUT;
-		} else if (s->fd != -1) {
+		} else if (s->fd != -1 && !log_wait) {
 			pfd[n].fd = s->fd;
 			pfd[n].events = POLLIN;
 		} else
 			continue;
 		out->pfd_stream[n++] = i;
 	}
+	if (log_wait && n < max) {
+		pfd[n].fd = out->log;
+		pfd[n].events = POLLOUT;
+		out->pfd_stream[n++] = 2;
+	}
 	return (n);
+}
+
+/* A pipe log not read in time: say so, and close it. */
+static void
+log_stop(struct output *out)
+{
+	tm_warnx("%s: the log is not read in time; the rest is not logged",
+	    tm_quote(out->o->output));
+	close(out->log);
+	out->log = -1;
+	out->pend_off = out->pend_end = 0;
+}
+
+/* The log has room: write what waits. */
+static void
+log_resume(struct output *out)
+{
+	ssize_t	w;
+
+	w = log_try(out, out->pend + out->pend_off,
+	    out->pend_end - out->pend_off);
+	if (w > 0 && (out->pend_off += w) == out->pend_end)
+		out->pend_off = out->pend_end = 0;
 }
 
 /* Act on what poll said about the descriptors output_fill gave it. */
@@ -501,6 +602,11 @@ output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 	for (j = 0; j < n; j++) {
 		if (pfd[j].revents == 0)
 			continue;
+		if (out->pfd_stream[j] == 2) {
+			out->last_byte = now;	/* for -i, as echo below */
+			log_resume(out);
+			continue;
+		}
 		s = &out->s[out->pfd_stream[j]];
 		if (pfd[j].events == POLLIN) {
 			stream_read(out, s, now);	/* G5: POLLHUP too */
@@ -516,12 +622,14 @@ output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 	}
 }
 
-/* 1 while echo waits for a slow reader. */
+/* 1 while echo or the log waits for a slow reader. */
 int
 output_busy(const struct output *out)
 {
 	int	i;
 
+	if (out->pend_end > out->pend_off)
+		return (1);
 	for (i = 0; i < 2; i++)
 		if (out->s[i].len > out->s[i].off || out->s[i].echo_wait)
 			return (1);
@@ -550,12 +658,17 @@ output_drain_start(struct output *out)
 	}
 }
 
-/* G10: echo that cannot be written in time is dropped; the log is not. */
+/*
+ * G10: echo that cannot be written in time is dropped, and so is a pipe
+ * log's waiting output, with a warning; a file log is written in full.
+ */
 void
-output_drop_echo(struct output *out)
+output_drop_slow(struct output *out)
 {
 	int	i;
 
+	if (out->pend_end > out->pend_off)
+		log_stop(out);
 	for (i = 0; i < 2; i++) {
 		out->s[i].echo = -1;
 		out->s[i].echo_wait = 0;
@@ -563,12 +676,14 @@ output_drop_echo(struct output *out)
 	}
 }
 
-/* 1 once both pipes are closed and no echo is pending. */
+/* 1 once both pipes are closed and no echo or log write is pending. */
 int
 output_done(const struct output *out)
 {
 	int	i;
 
+	if (out->pend_end > out->pend_off)
+		return (0);
 	for (i = 0; i < 2; i++)
 		if (out->s[i].fd != -1 || out->s[i].len > out->s[i].off ||
 		    out->s[i].echo_wait)
@@ -654,7 +769,7 @@ void
 output_finish(struct output *out, int failed, int64_t until, int sigfd)
 {
 	char	mark[96];
-	int	i, n;
+	int	i, n, rc;
 
 	if (!out->capture)
 		return;
@@ -670,8 +785,18 @@ output_finish(struct output *out, int failed, int64_t until, int sigfd)
 		n = snprintf(mark, sizeof mark, "%s[tmrun: --max-output: %llu "
 		    "bytes dropped]\n", out->log_last == '\n' ? "" : "\n",
 		    (unsigned long long)out->dropped);
-		if (write_all(out->log, mark, n) == -1)
+		if (out->log_polled)
+			log_queue(out, mark, n);
+		else if (write_all(out->log, mark, n) == -1)
 			output_log_failed(out);
+	}
+	if (out->pend_end > out->pend_off) {	/* the last lines, the mark */
+		rc = replay_write(out->log, out->pend + out->pend_off,
+		    out->pend_end - out->pend_off, until, sigfd);
+		if (rc == -1)
+			output_log_failed(out);
+		else if (rc == -2)
+			log_stop(out);
 	}
 	if (out->log != -1 && close(out->log) == -1)
 		tm_warn("%s", tm_quote(out->o->output));
@@ -683,4 +808,5 @@ output_finish(struct output *out, int failed, int64_t until, int sigfd)
 		free(out->s[i].line);
 	}
 	free(out->logbuf);
+	free(out->pend);
 }

@@ -14,7 +14,7 @@
 #include "contain.h"
 #include "sigsrc.h"
 
-#define NPFD		3	/* the signal source, two capture streams */
+#define NPFD		4	/* the signal source, two capture streams, the log */
 /* After SIGKILL, how long a tree may take to go before tmrun leaves (G10). */
 #define GIVE_UP		(1 * NS_PER_S)
 /* A tree that sends no event when it empties is looked at this often. */
@@ -126,7 +126,7 @@ supervise_signal(struct run *r, int signo, int64_t now)
 	if (!sigsrc_is_forwarded(signo))
 		return;
 	if (r->phase == PHASE_DRAINING) {
-		output_drop_echo(r->out);	/* the user wants out */
+		output_drop_slow(r->out);	/* the user wants out */
 		return;
 	}
 	if (r->phase == PHASE_KILLED)
@@ -274,7 +274,7 @@ supervise_step(struct run *r, int64_t now)
 			supervise_recheck(r, now);
 	}
 	if (r->phase == PHASE_DRAINING && now >= r->drain_until)
-		output_drop_echo(r->out);	/* G10 */
+		output_drop_slow(r->out);	/* G10 */
 	if (r->phase == PHASE_DRAINING && output_done(r->out)) {
 		r->phase = PHASE_DONE;
 		r->ended = now;

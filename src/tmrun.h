@@ -120,10 +120,15 @@ struct output {
 	struct stream	 s[2];
 	int		 child[2];	/* the pipes' write ends until fork */
 	int		 side[2];	/* fast path: carries echo bound for a file */
-	int		 pfd_stream[2];	/* which stream each polled entry serves */
+	int		 pfd_stream[3];	/* what each polled entry serves: 2 is the log */
 	int		 echo_shared;	/* stdout and stderr are one pipe */
 	struct stream	*open;		/* --timestamps: whose line the log ends in */
 	int		 log;		/* -1: none or failed */
+	int		 log_polled;	/* a pipe or terminal: never block on it */
+	char		*pend;		/* such a log's bytes not yet taken */
+	size_t		 pend_off;
+	size_t		 pend_end;
+	size_t		 pend_cap;
 	char		*logbuf;	/* --timestamps: lines on their way */
 	char		 stamp[SLACK];	/* the prefix last made, and for when */
 	size_t		 stamp_len;
@@ -188,7 +193,7 @@ void		 output_started(struct output *);
 int		 output_fill(struct output *, struct pollfd *, int);
 void		 output_dispatch(struct output *, struct pollfd *, int, int64_t);
 void		 output_drain_start(struct output *);
-void		 output_drop_echo(struct output *);
+void		 output_drop_slow(struct output *);
 int		 output_done(const struct output *);
 int		 output_busy(const struct output *);
 void		 output_log_failed(struct output *);

@@ -133,3 +133,48 @@ load helpers
 	awk '{t[$2] = substr($1, 2)} END {
 		exit !(t["c"] - t["ab"] >= 0.2 && t["d"] - t["ab"] >= 0.2) }' "$T/log"
 }
+
+@test "a log pipe nobody reads cannot hold tmrun past the deadline and grace" {
+	local opt t0 rc
+	mkfifo "$T/logfifo"
+	exec 5<>"$T/logfifo"	# a reader that never reads
+	for opt in -q --timestamps; do
+		t0=$(now_ms)
+		rc=0
+		tm -t 1 -k 1 "$opt" -o "$T/logfifo" -- yes >/dev/null 2>"$T/err" ||
+		    rc=$?
+		[ "$rc" -eq 124 ]
+		[ "$(since_ms "$t0")" -lt 6000 ]
+		[ "$(cat "$T/err")" = "tmrun: $T/logfifo: the log is not read in time; the rest is not logged" ]
+	done
+	exec 5>&-
+}
+
+@test "a log pipe nobody reads after a normal exit: the command's status, in time" {
+	local t0 rc=0
+	mkfifo "$T/logfifo"
+	exec 5<>"$T/logfifo"	# a reader that never reads
+	t0=$(now_ms)
+	tm -t 1 -k 1 -o "$T/logfifo" -- sh -c 'head -c 300000 /dev/zero; exit 3' \
+	    >/dev/null 2>"$T/err" || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 3 ]
+	[ "$(since_ms "$t0")" -lt 6000 ]
+	grep -q "the log is not read in time" "$T/err"
+}
+
+@test "a slow log pipe gets every byte, the echo too" {
+	local opt reader
+	mkfifo "$T/logfifo"
+	for opt in --max-output=1G --timestamps=elapsed; do
+		# The reader opens the log at once, then is slow to read it.
+		(exec <"$T/logfifo"; sleep 1; exec cat >"$T/log") &
+		reader=$!
+		tm -t 30 "$opt" -o "$T/logfifo" -- sh -c 'seq 300000; printf end' |
+		    (sleep 0.5; cat) >"$T/echo"
+		wait "$reader"
+		cmp "$T/echo" <(seq 300000; printf end)
+		sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" |
+		    cmp - <(seq 300000; printf end)
+	done
+}
