@@ -23,6 +23,7 @@
 #include "sigsrc.h"
 
 
+static int	file_last_byte(int, const char *);
 static void	stream_open(struct output *, struct stream *, int);
 static size_t	stamp(enum timestamps, int64_t, char *, size_t);
 static ssize_t	log_try(struct output *, const char *, size_t);
@@ -42,6 +43,26 @@ static void	stream_close(struct stream *);
 static void	replay(struct output *, int64_t, int);
 static int	replay_write(int, const char *, size_t, int64_t, int);
 
+/* The last byte of an appended log file (fd, opened write-only from path),
+ * so that the --max-output marker starts a line of its own; '\n' for an
+ * empty file, or one that cannot be read. */
+static int
+file_last_byte(int fd, const char *path)
+{
+	struct stat	st, rst;
+	char		c = '\n';
+	int		rfd;
+
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    (rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return ('\n');
+	if (fstat(rfd, &rst) == -1 || rst.st_ino != st.st_ino ||
+	    rst.st_dev != st.st_dev || pread(rfd, &c, 1, st.st_size - 1) != 1)
+		c = '\n';
+	close(rfd);
+	return ((unsigned char)c);
+}
+
 /* A pipe for one stream; its echo goes to fd echo unless held back. */
 static void
 stream_open(struct output *out, struct stream *s, int echo)
@@ -58,7 +79,7 @@ stream_open(struct output *out, struct stream *s, int echo)
 	s->buf = xcalloc(1, CHUNK + SLACK);
 	s->budget = UINT64_MAX;
 	/* Only what is echoed or replayed needs the terminal opened again. */
-	s->to = out->o->quiet && !out->o->on_failure ? echo : tty_own(echo);
+	s->to = out->o->quiet && !out->o->on_failure ? echo : fd_own(echo);
 	s->echo = out->o->quiet || out->o->on_failure ? -1 : s->to;
 	if (s->echo != -1 && fstat(s->echo, &st) == 0) {
 		s->echo_polled = mode_polled(st.st_mode, s->echo);
@@ -103,14 +124,13 @@ output_open(struct output *out, const struct opts *o)
 		    (o->append ? O_APPEND : O_TRUNC);
 		if ((out->log = open(o->output, flags, 0666)) == -1)
 			tm_die(EXIT_CANCELED, "%s", tm_quote(o->output));
-		/* A pipe nobody reads must not hold tmrun past a deadline.
-		 * The description is tmrun's own: O_NONBLOCK reaches no one
-		 * else. */
-		if ((out->log_polled = fd_polled(out->log)) &&
-		    set_nonblock(out->log) == -1)
-			tm_die(EXIT_CANCELED, "%s", tm_quote(o->output));
+		/* A pipe nobody reads must not hold tmrun past a deadline. */
+		out->log_polled = fd_polled(out->log) &&
+		    set_nonblock_own(out->log);
 		if (o->timestamps != TS_NONE)
 			out->logbuf = xcalloc(1, LOGBUF + SLACK);
+		if (o->append)
+			out->log_last = file_last_byte(out->log, o->output);
 	}
 	if (o->on_failure) {
 		/* Held back in an unlinked file, not in memory. */
@@ -222,7 +242,8 @@ log_try(struct output *out, const char *p, size_t n)
 /*
  * Bytes for a log that can block: what it does not take now waits in pend,
  * and while any waits, the pipes are not read (a slow reader slows the
- * command, as with tee).  pend holds at most what one read makes.
+ * command, as with tee).  pend holds what one poll's reads make, or the
+ * last partial lines and the marker, at most.
  */
 static void
 log_queue(struct output *out, const char *p, size_t n)
@@ -795,8 +816,10 @@ output_finish(struct output *out, int failed, int64_t until, int sigfd)
 		    out->pend_end - out->pend_off, until, sigfd);
 		if (rc == -1)
 			output_log_failed(out);
-		else if (rc == -2)
+		else if (rc == -2) {
 			log_stop(out);
+			failed = 0;	/* out of time, or told to stop */
+		}
 	}
 	if (out->log != -1 && close(out->log) == -1)
 		tm_warn("%s", tm_quote(out->o->output));

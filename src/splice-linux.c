@@ -165,6 +165,10 @@ splice_pump(struct output *out, struct stream *s, size_t want)
 	    SPLICE_F_NONBLOCK);
 	if (n == -1 && errno == EAGAIN)
 		return (s->echo_fifo ? echo_busy(s) : -1);
+	/* 0 is also "the echo filled up after all": another writer shares
+	 * it.  Only an empty pipe is the end. */
+	if (n == 0 && pipe_has_data(s->fd))
+		return (echo_busy(s));
 	if (n == -1 && errno == EPIPE) {
 		s->echo = -1;
 		return (splice_pump(out, s, want));

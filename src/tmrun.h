@@ -240,11 +240,12 @@ const char	*tm_quote(const char *);
 void		*xcalloc(size_t, size_t);
 int		 set_cloexec(int);
 int		 set_nonblock(int);
+int		 set_nonblock_own(int);
 int		 tm_pipe(int [2]);
 ssize_t		 write_all(int, const void *, size_t);
 int		 mode_polled(mode_t, int);
 int		 fd_polled(int);
-int		 tty_own(int);
+int		 fd_own(int);
 void		 fd_sanitize(void);
 
 #endif

@@ -21,7 +21,7 @@ int		 tm_verbose;
 
 #define MSG_WAIT	NS_PER_S	/* for room in a stderr that can block */
 
-static int	 msg_fd = STDERR_FILENO;	/* or its terminal, opened again */
+static int	 msg_fd = STDERR_FILENO;	/* or a description of its own */
 static int	 msg_polled = -1;	/* writes to it can block; -1: unknown */
 static int64_t	 msg_wait = MSG_WAIT;	/* left of the wait: once spent, gone */
 
@@ -51,10 +51,10 @@ vmsg(int errnum, const char *fmt, va_list ap)
 /*
  * Messages to a stderr that can block wait for room one second at most over
  * the whole run, then are dropped: a reader that never reads must not hold
- * tmrun (G10).  After POLLOUT a pipe takes PIPE_BUF bytes without blocking,
- * unless the command fills it first (a stderr it shares when there is no
- * capture); tmrun's own terminal description never blocks.  Nothing
- * sensible is left to do if stderr itself fails.
+ * tmrun (G10).  tmrun's own description of a terminal or pipe never
+ * blocks; without one (no /proc), a pipe the command shares may fill up
+ * between poll and write.  Nothing sensible is left to do if stderr itself
+ * fails.
  */
 static void
 msg_write(const char *p, size_t n)
@@ -65,7 +65,7 @@ msg_write(const char *p, size_t n)
 	int		r;
 
 	if (msg_polled == -1) {	/* the first message: where do they go */
-		msg_fd = tty_own(STDERR_FILENO);
+		msg_fd = fd_own(STDERR_FILENO);
 		msg_polled = fd_polled(msg_fd);
 	}
 	if (!msg_polled) {
@@ -210,6 +210,31 @@ set_nonblock(int fd)
 	return (fcntl(fd, F_SETFL, fl | O_NONBLOCK));
 }
 
+/*
+ * O_NONBLOCK on a descriptor tmrun opened by name.  The description is its
+ * own, unless the name was one of /dev/fd/N that dup(2)s (as on the BSDs):
+ * if 0, 1 or 2 got the flag too, take it back.  Returns 1 if set, else 0.
+ */
+int
+set_nonblock_own(int fd)
+{
+	int	fl[3], now, i;
+
+	for (i = 0; i < 3; i++)
+		fl[i] = fcntl(i, F_GETFL);
+	if (set_nonblock(fd) == -1)
+		return (0);
+	for (i = 0; i < 3; i++) {
+		now = fcntl(i, F_GETFL);
+		if (fl[i] == -1 || fl[i] & O_NONBLOCK || now == -1 ||
+		    !(now & O_NONBLOCK))
+			continue;
+		(void)fcntl(fd, F_SETFL, fl[i]);	/* the same description */
+		return (0);
+	}
+	return (1);
+}
+
 /* A close-on-exec pipe. */
 int
 tm_pipe(int fd[2])
@@ -256,31 +281,42 @@ fd_polled(int fd)
 }
 
 /*
- * O_NONBLOCK on a terminal's descriptor would reach every process sharing
+ * O_NONBLOCK on an inherited descriptor would reach every process sharing
  * its open file description; a description of tmrun's own can have it, so
- * that a terminal nobody reads (a stalled ssh, ^S) cannot block tmrun.
- * Returns fd itself if it is no terminal, or a pty master (opening its name
- * makes a new pty), or the same terminal cannot be opened again (another
- * user's, or another mount namespace's).
+ * that a reader that never reads (a stalled ssh, ^S, a stuck pipe) cannot
+ * block tmrun, nor a writer that shares the pipe fill it between poll and
+ * write.  A terminal is opened again by name, a pipe through /proc.
+ * Returns fd itself for anything else, a pty master (opening its name
+ * makes a new pty), or what cannot be opened again (another user's
+ * terminal, a pipe with no reader or no /proc, a socket).
  */
 int
-tty_own(int fd)
+fd_own(int fd)
 {
 	struct stat	 st, own_st;
 	const char	*name;
-	int		 own;
+	char		 path[32];
+	int		 own, same;
 #ifdef TIOCGPTN
 	unsigned int	 ptn;
 
 	if (ioctl(fd, TIOCGPTN, &ptn) == 0)
 		return (fd);
 #endif
-	if (!isatty(fd) || fstat(fd, &st) == -1 ||
-	    (name = ttyname(fd)) == NULL ||
-	    (own = open(name, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) ==
+	if (fstat(fd, &st) == -1)
+		return (fd);
+	if (S_ISFIFO(st.st_mode)) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+		name = path;
+	} else if (!isatty(fd) || (name = ttyname(fd)) == NULL)
+		return (fd);
+	if ((own = open(name, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) ==
 	    -1)
 		return (fd);
-	if (fstat(own, &own_st) == -1 || own_st.st_rdev != st.st_rdev) {
+	same = fstat(own, &own_st) == 0 && (S_ISFIFO(st.st_mode) ?
+	    own_st.st_dev == st.st_dev && own_st.st_ino == st.st_ino :
+	    own_st.st_rdev == st.st_rdev);
+	if (!same) {
 		close(own);
 		return (fd);
 	}

@@ -87,6 +87,13 @@ load helpers
 	[ "$(stat -c %s "$T/log")" -eq $((1024 + 42)) ]
 }
 
+@test "-a --max-output: the marker starts a line after an unended last line" {
+	printf partial >"$T/log"
+	run -0 tm -a --max-output=0 -o "$T/log" -- echo hi
+	[ "$output" = hi ]
+	cmp "$T/log" <(printf 'partial\n[tmrun: --max-output: 3 bytes dropped]\n')
+}
+
 @test "--max-output that is never reached adds no marker" {
 	run -0 tm --max-output=1M -o "$T/log" -- seq 1000
 	cmp "$T/log" <(seq 1000)
@@ -177,4 +184,18 @@ load helpers
 		sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" |
 		    cmp - <(seq 300000; printf end)
 	done
+}
+
+@test "a log that is the echo's own stuck pipe cannot hold tmrun past the grace" {
+	local t0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# a reader that never reads
+	t0=$(now_ms)
+	# -o /dev/stdout opens the pipe that both echoes write to, once more.
+	(timeout -s KILL 60 "$TMRUN" -t 1 -k 1 -o /dev/stdout -- \
+	    sh -c 'yes >&2 & exec yes' >"$T/fifo" 2>&1 3>&- ||
+	    echo $? >"$T/rc") 2>/dev/null
+	exec 5>&-
+	[ "$(cat "$T/rc")" -eq 124 ]
+	[ "$(since_ms "$t0")" -lt 6000 ]
 }

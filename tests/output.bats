@@ -234,3 +234,23 @@ load helpers
 		[ "$(sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | grep -c .)" -eq 200001 ]
 	done
 }
+
+@test "a stdout pipe that another writer keeps full cannot hold tmrun" {
+	local opt t0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# keeps the pipe open once the reader is gone
+	yes >"$T/fifo" 2>/dev/null 3>&- &
+	echo $! >"$T/yes.pid"
+	for opt in -v --timestamps; do	# the fast path, then the read path
+		# A reader until 0.5 s: tmrun and yes race for all the room it makes.
+		timeout 0.5 cat "$T/fifo" >/dev/null 3>&- &
+		echo $! >"$T/cat.pid"
+		t0=$(now_ms)
+		rm -f "$T/rc"
+		(timeout -s KILL 60 "$TMRUN" -t 1 -k 1 "$opt" -o "$T/log" -- \
+		    seq 100000000 >"$T/fifo" 3>&- || echo $? >"$T/rc") 2>/dev/null
+		[ "$(cat "$T/rc")" -eq 124 ]
+		[ "$(since_ms "$t0")" -lt 7000 ]
+	done
+	exec 5>&-
+}
