@@ -81,6 +81,7 @@ stream_open(struct output *out, struct stream *s, int echo)
 	/* Only what is echoed or replayed needs the terminal opened again. */
 	s->to = out->o->quiet && !out->o->on_failure ? echo : fd_own(echo);
 	s->echo = out->o->quiet || out->o->on_failure ? -1 : s->to;
+	s->echo_own = s->to != echo;
 	if (s->echo != -1 && fstat(s->echo, &st) == 0) {
 		s->echo_polled = mode_polled(st.st_mode, s->echo);
 		s->echo_fifo = S_ISFIFO(st.st_mode);
@@ -486,7 +487,7 @@ echo_write(struct stream *s)
 		s->off = s->len = 0;
 		return;
 	}
-	if (n > PIPE_BUF)
+	if (n > PIPE_BUF && !s->echo_own)
 		n = PIPE_BUF;	/* never blocks after POLLOUT */
 	w = write(s->echo, s->buf + s->off, n);
 	if (w == -1 && errno != EINTR && errno != EAGAIN)
@@ -546,8 +547,10 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 	if (s->echo != -1) {
 		s->off = 0;
 		s->len = n;
-		if (!s->echo_polled)
-			echo_write(s);	/* else when poll says there is room */
+		/* Else when poll says there is room; one stream after the
+		 * other into a pipe they share. */
+		if (!s->echo_polled || (s->echo_own && !out->echo_shared))
+			echo_write(s);
 	}
 moved:
 	if (s->budget != UINT64_MAX && (s->budget -= n) == 0)

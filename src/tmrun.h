@@ -99,6 +99,7 @@ struct stream {
 	int		 echo;		/* to; -1: not echoed, or it broke */
 	int		 echo_polled;	/* a pipe or tty: write after POLLOUT */
 	int		 echo_fifo;	/* the echo is a pipe */
+	int		 echo_own;	/* a non-blocking description of tmrun's */
 	int		 echo_wait;	/* fast path: wait for room in the echo */
 	int		 splice;	/* fast path: tee(2) and splice(2) */
 	dev_t		 echo_dev;	/* what the echo descriptor is */
