@@ -99,7 +99,7 @@ log_splice(struct output *out, struct stream *s, size_t n)
 	if (n > 0)
 		s->splice = 0;
 	while (n > 0 && (k = read(s->fd, s->buf, n < CHUNK ? n : CHUNK)) > 0) {
-		output_log_write(out, s->buf, k);
+		log_write(out, s->buf, k);
 		n -= k;
 	}
 }

@@ -197,9 +197,23 @@ void		 output_drain_start(struct output *);
 void		 output_drop_slow(struct output *);
 int		 output_done(const struct output *);
 int		 output_busy(const struct output *);
-void		 output_log_failed(struct output *);
-void		 output_log_write(struct output *, const char *, size_t);
 void		 output_finish(struct output *, int, int64_t, int);
+
+/* log.c */
+void		 log_open(struct output *, const char *);
+void		 log_failed(struct output *);
+void		 log_write(struct output *, const char *, size_t);
+void		 log_chunk(struct output *, struct stream *, const char *,
+		    size_t, int64_t);
+int		 log_waiting(const struct output *);
+void		 log_resume(struct output *);
+void		 log_stop(struct output *);
+int		 log_finish(struct output *, int64_t, int);
+
+/* spool.c */
+void		 spool_open(struct output *);
+void		 spool_write(struct output *, int, const char *, size_t);
+void		 spool_replay(struct output *, int64_t, int);
 
 /* splice-linux.c | splice-none.c */
 void		 splice_setup(struct output *);
@@ -244,6 +258,7 @@ int		 set_nonblock(int);
 int		 set_nonblock_own(int);
 int		 tm_pipe(int [2]);
 ssize_t		 write_all(int, const void *, size_t);
+int		 write_until(int, const char *, size_t, int64_t, int);
 int		 mode_polled(mode_t, int);
 int		 fd_polled(int);
 int		 fd_own(int);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "tmrun.h"
 #include "compat.h"
+#include "sigsrc.h"
 
 const char	*tm_progname = "tmrun";
 int		 tm_verbose;
@@ -260,6 +262,47 @@ write_all(int fd, const void *buf, size_t len)
 		done += n;
 	}
 	return ((ssize_t)done);
+}
+
+/*
+ * Write n bytes to fd at the end of the run: to a pipe or terminal only when
+ * poll says there is room, and not past until (G10); a forwarded signal to
+ * tmrun stops it.  Returns 0, -1 if fd broke, or -2 to stop writing.
+ */
+int
+write_until(int fd, const char *p, size_t n, int64_t until, int sigfd)
+{
+	struct pollfd	pfd[2];
+	ssize_t		w;
+	int		signo, stop = 0;
+
+	if (!fd_polled(fd))
+		return (write_all(fd, p, n) == -1 ? -1 : 0);
+	while (n > 0) {
+		pfd[0].fd = fd;
+		pfd[0].events = POLLOUT;
+		pfd[1].fd = sigfd;
+		pfd[1].events = POLLIN;
+		w = poll(pfd, 2, clock_timeout_ms(until, clock_now()));
+		if (w == 0 || (w == -1 && errno != EINTR))
+			return (-2);
+		if (w == -1)
+			continue;
+		while (pfd[1].revents != 0 && (signo = sigsrc_next(sigfd)) != 0)
+			stop |= sigsrc_is_forwarded(signo);
+		if (stop)
+			return (-2);
+		if (pfd[0].revents == 0)
+			continue;
+		w = write(fd, p, n < PIPE_BUF ? n : PIPE_BUF);
+		if (w == -1 && errno != EINTR && errno != EAGAIN)
+			return (-1);
+		if (w > 0) {
+			p += w;
+			n -= w;
+		}
+	}
+	return (0);
 }
 
 /* Whether writes to a file of mode m, open as fd, can block on a reader: a
