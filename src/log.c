@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,8 @@ log_open(struct output *out, const char *path)
 	if ((out->log = open(path, flags, 0666)) == -1)
 		tm_die(EXIT_CANCELED, "%s", tm_quote(path));
 	/* A pipe nobody reads must not hold tmrun past a deadline. */
-	out->log_polled = fd_polled(out->log) && set_nonblock_own(out->log);
+	out->log_polled = fd_polled(out->log);
+	out->log_own = out->log_polled && set_nonblock_own(out->log);
 	if (o->timestamps != TS_NONE)
 		out->logbuf = xcalloc(1, LOGBUF + SLACK);
 	if (o->append)
@@ -117,7 +119,10 @@ log_try(struct output *out, const char *p, size_t n)
 	ssize_t	w;
 
 	while (done < n) {
-		w = write(out->log, p + done, n - done);
+		/* A description shared with others blocks: one write of what
+		 * POLLOUT vouches for. */
+		w = write(out->log, p + done, out->log_own || n - done <
+		    PIPE_BUF ? n - done : PIPE_BUF);
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1 && errno == EAGAIN)
@@ -127,6 +132,8 @@ log_try(struct output *out, const char *p, size_t n)
 			return (-1);
 		}
 		done += w;
+		if (!out->log_own)
+			break;
 	}
 	return ((ssize_t)done);
 }
@@ -143,7 +150,7 @@ log_queue(struct output *out, const char *p, size_t n)
 	ssize_t	w;
 	char	*np;
 
-	if (out->pend_end == 0) {
+	if (out->pend_end == 0 && out->log_own) {
 		if ((w = log_try(out, p, n)) == -1 || (size_t)w == n)
 			return;
 		p += w;
@@ -372,8 +379,8 @@ log_stop(struct output *out)
 
 /*
  * The end of the log: partial lines and the --max-output marker, written
- * to a pipe log no later than until.  Returns -1 if that was cut short (out
- * of time, or a forwarded signal), else 0.
+ * to a pipe log no later than until.  Returns -1 if a forwarded signal
+ * cut that short, else 0.
  */
 int
 log_finish(struct output *out, int64_t until, int sigfd)
@@ -403,7 +410,7 @@ log_finish(struct output *out, int64_t until, int sigfd)
 		    out->pend_end - out->pend_off, until, sigfd);
 		if (rc == -1)
 			log_failed(out);
-		else if (rc == -2)
+		else if (rc < -1)
 			log_stop(out);
 	}
 	if (out->log != -1 && close(out->log) == -1)
@@ -411,5 +418,5 @@ log_finish(struct output *out, int64_t until, int sigfd)
 	out->log = -1;
 	free(out->logbuf);
 	free(out->pend);
-	return (rc == -2 ? -1 : 0);
+	return (rc == -3 ? -1 : 0);
 }

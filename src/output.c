@@ -20,10 +20,28 @@
 #include "compat.h"
 
 
+static void	echo_device(struct stream *, const struct stat *);
 static void	stream_open(struct output *, struct stream *, int);
 static void	echo_write(struct stream *);
 static void	stream_read(struct output *, struct stream *, int64_t);
 static void	stream_close(struct stream *);
+
+/* A terminal is one device whatever name it was opened by (/dev/tty). */
+static void
+echo_device(struct stream *s, const struct stat *st)
+{
+#ifdef TIOCGDEV
+	unsigned int	dev;
+
+	if (ioctl(s->echo, TIOCGDEV, &dev) == 0) {
+		s->echo_dev = dev;
+		s->echo_ino = 0;
+		return;
+	}
+#endif
+	s->echo_dev = st->st_rdev;
+	s->echo_ino = 0;
+}
 
 /* A pipe for one stream; its echo goes to fd echo unless held back. */
 static void
@@ -49,6 +67,8 @@ stream_open(struct output *out, struct stream *s, int echo)
 		s->echo_fifo = S_ISFIFO(st.st_mode);
 		s->echo_dev = st.st_dev;
 		s->echo_ino = st.st_ino;
+		if (S_ISCHR(st.st_mode))
+			echo_device(s, &st);
 		/* Echo to /dev/null is no echo: spare the copy. */
 		if (S_ISCHR(st.st_mode) && stat("/dev/null", &null) == 0 &&
 		    st.st_rdev == null.st_rdev)
@@ -217,16 +237,21 @@ int
 output_fill(struct output *out, struct pollfd *pfd, int max)
 {
 	struct stream	*s;
-	int		 i, n = 0, log_wait = log_waiting(out);
+	int		 i, n = 0, busy[2], log_wait = log_waiting(out);
 
+	for (i = 0; i < 2; i++)
+		busy[i] = out->s[i].len > out->s[i].off || out->s[i].echo_wait;
 	for (i = 0; i < 2 && n < max; i++) {
 		s = &out->s[i];
-		if (s->len > s->off || s->echo_wait) {
+		if (busy[i]) {
 			if (n > 0 && pfd[0].events == POLLOUT && out->echo_shared)
 				continue;	/* the other stream's turn first */
 			pfd[n].fd = s->echo;
 			pfd[n].events = POLLOUT;
-		} else if (s->fd != -1 && !log_wait) {
+		} else if (s->fd != -1 && !log_wait &&
+		    !(out->echo_shared && busy[!i])) {
+			/* Into a shared echo, a chunk at a time: the echo
+			 * keeps the order of the log. */
 			pfd[n].fd = s->fd;
 			pfd[n].events = POLLIN;
 		} else
@@ -342,7 +367,7 @@ output_done(const struct output *out)
 
 /*
  * The end: the log gets its last lines and is closed; the held-back output
- * is printed if the run failed, unless time ran out on the log already.
+ * is printed if the run failed, unless a signal said to stop meanwhile.
  */
 void
 output_finish(struct output *out, int failed, int64_t until, int sigfd)
@@ -352,7 +377,7 @@ output_finish(struct output *out, int failed, int64_t until, int sigfd)
 	if (!out->capture)
 		return;
 	if (log_finish(out, until, sigfd) == -1)
-		failed = 0;	/* out of time, or told to stop */
+		failed = 0;	/* told to stop */
 	if (out->spool != -1 && failed)
 		spool_replay(out, until, sigfd);
 	for (i = 0; i < 2; i++) {

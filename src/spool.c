@@ -72,7 +72,7 @@ spool_replay(struct output *out, int64_t until, int sigfd)
 			if (!ok[i])
 				continue;	/* a closed stdout: carry on */
 			rc = write_until(out->s[i].to, buf, r, until, sigfd);
-			if (rc == -2)
+			if (rc < -1)
 				return;
 			ok[i] = rc == 0;
 		}

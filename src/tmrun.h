@@ -126,6 +126,7 @@ struct output {
 	struct stream	*open;		/* --timestamps: whose line the log ends in */
 	int		 log;		/* -1: none or failed */
 	int		 log_polled;	/* a pipe or terminal: never block on it */
+	int		 log_own;	/* ...through a non-blocking description */
 	char		*pend;		/* such a log's bytes not yet taken */
 	size_t		 pend_off;
 	size_t		 pend_end;

@@ -231,7 +231,9 @@ set_nonblock_own(int fd)
 		if (fl[i] == -1 || fl[i] & O_NONBLOCK || now == -1 ||
 		    !(now & O_NONBLOCK))
 			continue;
-		(void)fcntl(fd, F_SETFL, fl[i]);	/* the same description */
+		/* The same description: take the flag back. */
+		if ((now = fcntl(fd, F_GETFL)) != -1)
+			(void)fcntl(fd, F_SETFL, now & ~O_NONBLOCK);
 		return (0);
 	}
 	return (1);
@@ -267,7 +269,8 @@ write_all(int fd, const void *buf, size_t len)
 /*
  * Write n bytes to fd at the end of the run: to a pipe or terminal only when
  * poll says there is room, and not past until (G10); a forwarded signal to
- * tmrun stops it.  Returns 0, -1 if fd broke, or -2 to stop writing.
+ * tmrun stops it.  Returns 0, -1 if fd broke, -2 out of time, or -3 for
+ * the signal.
  */
 int
 write_until(int fd, const char *p, size_t n, int64_t until, int sigfd)
@@ -291,7 +294,7 @@ write_until(int fd, const char *p, size_t n, int64_t until, int sigfd)
 		while (pfd[1].revents != 0 && (signo = sigsrc_next(sigfd)) != 0)
 			stop |= sigsrc_is_forwarded(signo);
 		if (stop)
-			return (-2);
+			return (-3);
 		if (pfd[0].revents == 0)
 			continue;
 		w = write(fd, p, n < PIPE_BUF ? n : PIPE_BUF);

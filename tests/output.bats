@@ -254,3 +254,10 @@ load helpers
 	done
 	exec 5>&-
 }
+
+@test "stdout and stderr echoed into one slow pipe keep the log's order" {
+	tm --max-output=1G -o "$T/log" -- sh -c 'for i in 1 2 3 4 5 6; do
+	    seq 30000; seq 30000 >&2; done' 2>&1 | (sleep 0.5; cat) >"$T/echo"
+	cmp "$T/echo" "$T/log"
+	[ "$(wc -l <"$T/log")" -eq 360000 ]
+}
