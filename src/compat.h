@@ -65,6 +65,25 @@ compat_nl_mask(const char *p)
 	    _mm_loadu_si128((const __m128i *)(p + 16)), nl));
 	return (lo | hi << 16);
 }
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Eight bytes at a time: a 0x80 in each byte that was a newline (exactly,
+ * no borrow between bytes), then those eight bits gathered into one byte. */
+static inline uint32_t
+compat_nl_mask(const char *p)
+{
+	const uint64_t	lo7 = 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t	w, t;
+	uint32_t	m = 0;
+	int		i;
+
+	for (i = 0; i < 32; i += 8) {
+		memcpy(&w, p + i, sizeof w);
+		w ^= 0x0a0a0a0a0a0a0a0aULL;
+		t = ~(((w & lo7) + lo7) | w | lo7);
+		m |= (uint32_t)(((t >> 7) * 0x0102040810204080ULL) >> 56) << i;
+	}
+	return (m);
+}
 #else
 static inline uint32_t
 compat_nl_mask(const char *p)
