@@ -20,28 +20,10 @@
 #include "compat.h"
 
 
-static void	echo_device(struct stream *, const struct stat *);
 static void	stream_open(struct output *, struct stream *, int);
 static void	echo_write(struct stream *);
 static void	stream_read(struct output *, struct stream *, int64_t);
 static void	stream_close(struct stream *);
-
-/* A terminal is one device whatever name it was opened by (/dev/tty). */
-static void
-echo_device(struct stream *s, const struct stat *st)
-{
-#ifdef TIOCGDEV
-	unsigned int	dev;
-
-	if (ioctl(s->echo, TIOCGDEV, &dev) == 0) {
-		s->echo_dev = dev;
-		s->echo_ino = 0;
-		return;
-	}
-#endif
-	s->echo_dev = st->st_rdev;
-	s->echo_ino = 0;
-}
 
 /* A pipe for one stream; its echo goes to fd echo unless held back. */
 static void
@@ -67,8 +49,10 @@ stream_open(struct output *out, struct stream *s, int echo)
 		s->echo_fifo = S_ISFIFO(st.st_mode);
 		s->echo_dev = st.st_dev;
 		s->echo_ino = st.st_ino;
-		if (S_ISCHR(st.st_mode))
-			echo_device(s, &st);
+		if (S_ISCHR(st.st_mode)) {	/* a terminal by any name */
+			s->echo_dev = tty_device(s->echo, &st);
+			s->echo_ino = 0;
+		}
 		/* Echo to /dev/null is no echo: spare the copy. */
 		if (S_ISCHR(st.st_mode) && stat("/dev/null", &null) == 0 &&
 		    st.st_rdev == null.st_rdev)
@@ -156,7 +140,7 @@ echo_write(struct stream *s)
 		return;
 	}
 	if (n > PIPE_BUF && !s->echo_own)
-		n = PIPE_BUF;	/* never blocks after POLLOUT */
+		n = PIPE_BUF;	/* a pipe takes it after POLLOUT */
 	w = write(s->echo, s->buf + s->off, n);
 	if (w == -1 && errno != EINTR && errno != EAGAIN)
 		s->echo = -1;

@@ -6,6 +6,7 @@
 #define TMRUN_H
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <poll.h>
 #include <signal.h>
@@ -262,6 +263,7 @@ ssize_t		 write_all(int, const void *, size_t);
 int		 write_until(int, const char *, size_t, int64_t, int);
 int		 mode_polled(mode_t, int);
 int		 fd_polled(int);
+dev_t		 tty_device(int, const struct stat *);
 int		 fd_own(int);
 void		 fd_sanitize(void);
 

@@ -309,8 +309,9 @@ write_until(int fd, const char *p, size_t n, int64_t until, int sigfd)
 }
 
 /* Whether writes to a file of mode m, open as fd, can block on a reader: a
- * pipe, socket or terminal.  Those are written only after POLLOUT, at most
- * PIPE_BUF at a time, so that tmrun never blocks on a reader (G10). */
+ * pipe, socket or terminal.  Those are written only after POLLOUT: through
+ * a description of tmrun's own (fd_own), or PIPE_BUF bytes at a time, which
+ * a pipe then takes without blocking (G10). */
 int
 mode_polled(mode_t m, int fd)
 {
@@ -326,23 +327,58 @@ fd_polled(int fd)
 	return (fstat(fd, &st) == 0 && mode_polled(st.st_mode, fd));
 }
 
+/* Which terminal fd reaches, whatever name it was opened by (/dev/tty). */
+dev_t
+tty_device(int fd, const struct stat *st)
+{
+#ifdef TIOCGDEV
+	unsigned int	dev;
+
+	if (ioctl(fd, TIOCGDEV, &dev) == 0)
+		return ((dev_t)dev);
+#endif
+	return (st->st_rdev);
+}
+
+/* fd's pipe or terminal (of status st) opened again by name, non-blocking;
+ * -1 if that fails or reaches something else. */
+static int
+fd_reopen(int fd, const struct stat *st, const char *name)
+{
+	struct stat	own_st;
+	int		own, same;
+
+	if ((own = open(name, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) ==
+	    -1)
+		return (-1);
+	same = fstat(own, &own_st) == 0 && (S_ISFIFO(st->st_mode) ?
+	    own_st.st_dev == st->st_dev && own_st.st_ino == st->st_ino :
+	    tty_device(own, &own_st) == tty_device(fd, st));
+	if (!same) {
+		close(own);
+		return (-1);
+	}
+	return (own);
+}
+
 /*
  * O_NONBLOCK on an inherited descriptor would reach every process sharing
  * its open file description; a description of tmrun's own can have it, so
  * that a reader that never reads (a stalled ssh, ^S, a stuck pipe) cannot
  * block tmrun, nor a writer that shares the pipe fill it between poll and
- * write.  A terminal is opened again by name, a pipe through /proc.
- * Returns fd itself for anything else, a pty master (opening its name
- * makes a new pty), or what cannot be opened again (another user's
- * terminal, a pipe with no reader or no /proc, a socket).
+ * write.  A pipe is opened again through /proc, a terminal by name or, if
+ * that is another user's, as the controlling terminal.  Returns fd itself
+ * for anything else, a pty master (opening its name makes a new pty), or
+ * what cannot be opened again (a pipe with no reader or no /proc, someone
+ * else's terminal that is not ours to control, a socket).
  */
 int
 fd_own(int fd)
 {
-	struct stat	 st, own_st;
+	struct stat	 st;
 	const char	*name;
 	char		 path[32];
-	int		 own, same;
+	int		 own = -1;
 #ifdef TIOCGPTN
 	unsigned int	 ptn;
 
@@ -353,20 +389,14 @@ fd_own(int fd)
 		return (fd);
 	if (S_ISFIFO(st.st_mode)) {
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-		name = path;
-	} else if (!isatty(fd) || (name = ttyname(fd)) == NULL)
-		return (fd);
-	if ((own = open(name, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) ==
-	    -1)
-		return (fd);
-	same = fstat(own, &own_st) == 0 && (S_ISFIFO(st.st_mode) ?
-	    own_st.st_dev == st.st_dev && own_st.st_ino == st.st_ino :
-	    own_st.st_rdev == st.st_rdev);
-	if (!same) {
-		close(own);
-		return (fd);
+		own = fd_reopen(fd, &st, path);
+	} else if (isatty(fd)) {
+		if ((name = ttyname(fd)) != NULL)
+			own = fd_reopen(fd, &st, name);
+		if (own == -1)
+			own = fd_reopen(fd, &st, "/dev/tty");
 	}
-	return (own);
+	return (own == -1 ? fd : own);
 }
 
 /* Open /dev/null on any of 0, 1, 2 that start closed, so that none of

@@ -110,6 +110,22 @@ load helpers
 	[ "$(since_ms "$t0")" -lt 8000 ]
 }
 
+@test "another user's terminal nobody reads cannot hold tmrun past the grace" {
+	command -v script >/dev/null || skip "no script(1) to make a terminal"
+	command -v setpriv >/dev/null || skip "no setpriv(1) to change user"
+	[ "$(id -u)" -eq 0 ] || skip "changing user needs root"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$TMRUN" ||
+	    skip "nobody cannot run $TMRUN"
+	local t0
+	t0=$(now_ms)
+	# The terminal is root's: nobody cannot open it by name, only as
+	# its controlling terminal.
+	stuck_tty "setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    timeout -s KILL 60 '$TMRUN' -t 1 -k 1 -i 60 -- seq 100000000"
+	[ "$(cat "$T/rc")" -eq 124 ]
+	[ "$(since_ms "$t0")" -lt 8000 ]
+}
+
 @test "-v messages to a stderr nobody reads cannot hold tmrun" {
 	local t0
 	mkfifo "$T/fifo"
