@@ -67,7 +67,7 @@ log_open(struct output *out, const char *path)
 	out->log_own = out->log_polled && set_nonblock_own(out->log);
 	if (o->timestamps != TS_NONE)
 		out->logbuf = xcalloc(1, LOGBUF + SLACK);
-	if (o->append)
+	if (o->append && o->max_output != UINT64_MAX)	/* for the marker */
 		out->log_last = file_last_byte(out->log, path);
 }
 

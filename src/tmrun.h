@@ -96,7 +96,7 @@ struct contain;
 /* One captured stream: the command's stdout or stderr. */
 struct stream {
 	int		 fd;		/* read end of the capture pipe, or -1 */
-	int		 to;		/* 1 or 2, or its terminal opened again */
+	int		 to;		/* 1 or 2, or tmrun's own description of it */
 	int		 echo;		/* to; -1: not echoed, or it broke */
 	int		 echo_polled;	/* a pipe or tty: write after POLLOUT */
 	int		 echo_fifo;	/* the echo is a pipe */
@@ -123,7 +123,7 @@ struct output {
 	int		 child[2];	/* the pipes' write ends until fork */
 	int		 side[2];	/* fast path: carries echo bound for a file */
 	int		 pfd_stream[3];	/* what each polled entry serves: 2 is the log */
-	int		 echo_shared;	/* stdout and stderr are one pipe */
+	int		 echo_shared;	/* stdout and stderr are one pipe or tty */
 	struct stream	*open;		/* --timestamps: whose line the log ends in */
 	int		 log;		/* -1: none or failed */
 	int		 log_polled;	/* a pipe or terminal: never block on it */
