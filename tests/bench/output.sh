@@ -50,10 +50,15 @@ calc() {
 	for a; do v+=(-v "$a"); done
 	awk "${v[@]}" "BEGIN {printf \"$fmt\", $e}" 2>/dev/null || echo n/a
 }
+# settle: let the file system finish the last run's work (freeing a deleted
+# log, discards, journal commits) before the next run is timed, so that no
+# run pays for its predecessor's.
+settle() { sync; }
 # run KEY CMD...: time CMD (no stdin, stdout to /dev/null); add a row to $dir/KEY
 run() {
 	local k=$1 t0 rc=0 cpu=0; shift
 	rm -f "$dir/cpu"
+	settle
 	t0=${EPOCHREALTIME/./}
 	timeout "$T" "$@" </dev/null >/dev/null || rc=$?
 	t0=$((${EPOCHREALTIME/./} - t0))
@@ -80,6 +85,7 @@ reap() {
 # as for tee, whatever N: head writes in smaller pieces.
 logged() {
 	local i
+	settle
 	"$tmrun" -o "$dir/log" -- sh -c 'if [ "$1" -lt "$(wc -c <"$2")" ]
 		then head -c "$1" "$2" | cat; else cat "$2"; fi; sleep 1' \
 		sh "$1" "$dir/big" </dev/null >/dev/null &
