@@ -67,7 +67,9 @@ log_open(struct output *out, const char *path)
 	out->log_own = out->log_polled && set_nonblock_own(out->log);
 	if (o->timestamps != TS_NONE)
 		out->logbuf = xcalloc(1, LOGBUF + SLACK);
-	if (o->append && o->max_output != UINT64_MAX)	/* for the marker */
+	/* The marker and the first stamp start lines of their own. */
+	if (o->append && (o->max_output != UINT64_MAX ||
+	    o->timestamps != TS_NONE))
 		out->log_last = file_last_byte(out->log, path);
 }
 
@@ -225,6 +227,10 @@ log_line(struct output *out, struct stream *s, const char *p, size_t n)
 			out->stamp_at = s->line_at;
 		}
 		pn = out->stamp_len;
+		/* -a: the file's own last line may be unended. */
+		if (out->log_bytes == 0 && out->loglen == 0 &&
+		    out->log_last != '\n')
+			out->logbuf[out->loglen++] = '\n';
 	}
 	if (out->loglen + pn + n > LOGBUF)
 		log_flush(out);
@@ -385,14 +391,18 @@ log_stop(struct output *out)
 int
 log_finish(struct output *out, int64_t until, int sigfd)
 {
-	char	mark[96];
-	int	i, n, rc = 0;
+	struct stream	*s;
+	char		 mark[96];
+	int		 i, n, rc = 0, first;
 
+	/* G5: last lines with no \n, the one begun first first. */
+	first = out->s[0].linelen == 0 || (out->s[1].linelen > 0 &&
+	    out->s[1].line_at < out->s[0].line_at);
 	for (i = 0; i < 2; i++) {
-		if (out->s[i].linelen > 0)	/* G5: a last line with no \n */
-			log_line(out, &out->s[i], out->s[i].line,
-			    out->s[i].linelen);
-		out->s[i].linelen = 0;
+		s = &out->s[i ^ first];
+		if (s->linelen > 0)
+			log_line(out, s, s->line, s->linelen);
+		s->linelen = 0;
 	}
 	if (out->logbuf != NULL)
 		log_flush(out);

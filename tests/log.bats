@@ -74,6 +74,12 @@ load helpers
 	[ "$(grep -c '^+' "$T/log")" -eq 3 ]
 }
 
+@test "--timestamps: unended last lines are logged in the order they began" {
+	run -0 tm -q --timestamps=elapsed -o "$T/log" -- sh -c \
+	    'printf e >&2; sleep 0.2; printf o'
+	sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | cmp - <(printf 'e\no')
+}
+
 @test "--max-output cuts the log and says how many bytes were dropped" {
 	run -0 tm --max-output=1001 -o "$T/log" -- seq 1000
 	[ "$(echo "$output" | wc -l)" -eq 1000 ]
@@ -92,6 +98,15 @@ load helpers
 	run -0 tm -a --max-output=0 -o "$T/log" -- echo hi
 	[ "$output" = hi ]
 	cmp "$T/log" <(printf 'partial\n[tmrun: --max-output: 3 bytes dropped]\n')
+}
+
+@test "-a --timestamps: the first stamp starts a line after an unended last line" {
+	printf partial >"$T/log"
+	run -0 tm -a --timestamps=elapsed -o "$T/log" -- echo hi
+	sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | cmp - <(printf 'partial\nhi\n')
+	# An ended line gets nothing added.
+	run -0 tm -a --timestamps=elapsed -o "$T/log" -- echo hi
+	sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | cmp - <(printf 'partial\nhi\nhi\n')
 }
 
 @test "--max-output that is never reached adds no marker" {
