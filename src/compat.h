@@ -40,12 +40,26 @@ compat_pipe_size(int fd, int size)
 {
 	(void)fcntl(fd, F_SETPIPE_SZ, size);
 }
+
+/* A pipe's size, or -1 if it cannot tell. */
+static inline int
+compat_pipe_cap(int fd)
+{
+	return (fcntl(fd, F_GETPIPE_SZ));
+}
 #else
 static inline void
 compat_pipe_size(int fd, int size)
 {
 	(void)fd;
 	(void)size;
+}
+
+static inline int
+compat_pipe_cap(int fd)
+{
+	(void)fd;
+	return (-1);
 }
 #endif
 

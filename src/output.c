@@ -24,6 +24,7 @@ static void	stream_open(struct output *, struct stream *, int);
 static void	echo_write(struct stream *);
 static void	stream_read(struct output *, struct stream *, int64_t);
 static void	stream_close(struct stream *);
+static int	pipe_level(int);
 
 /* A pipe for one stream; its echo goes to fd echo unless held back. */
 static void
@@ -205,6 +206,8 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 			echo_write(s);
 	}
 moved:
+	if (out->o->idle != 0)
+		s->level = pipe_level(s->fd);
 	if (s->budget != UINT64_MAX && (s->budget -= n) == 0)
 		stream_close(s);	/* drained: an escapee may hold it open */
 	out->last_byte = now;
@@ -261,7 +264,6 @@ output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 		if (pfd[j].revents == 0)
 			continue;
 		if (out->pfd_stream[j] == 2) {
-			out->last_byte = now;	/* for -i, as echo below */
 			log_resume(out);
 			continue;
 		}
@@ -270,8 +272,6 @@ output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 			stream_read(out, s, now);	/* G5: POLLHUP too */
 			continue;
 		}
-		/* Echo moving counts as output for -i: the reader is slow. */
-		out->last_byte = now;
 		if (s->echo_wait) {
 			s->echo_wait = 0;
 			stream_read(out, s, now);
@@ -292,6 +292,43 @@ output_busy(const struct output *out)
 		if (out->s[i].len > out->s[i].off || out->s[i].echo_wait)
 			return (1);
 	return (0);
+}
+
+/* Bytes a pipe holds, or -1 if it cannot tell. */
+static int
+pipe_level(int fd)
+{
+	int	n;
+
+	return (ioctl(fd, FIONREAD, &n) == 0 ? n : -1);
+}
+
+/*
+ * -i: whether the command has written nothing for idle ns up to now.  While
+ * the echo or the log holds tmrun back, the pipes are not read, so their
+ * fill tells: more than after the last read means the command wrote since,
+ * at a time unknown, taken as now; and a pipe too full for one more atomic
+ * write may hold a writer waiting on tmrun, which is not idle (G10: a slow
+ * reader slows the command down).  Moves out->last_byte accordingly.
+ */
+int
+output_idle(struct output *out, int64_t now, int64_t idle)
+{
+	struct stream	*s;
+	int		 i, level, cap;
+
+	for (i = 0; i < 2 && output_busy(out); i++) {
+		s = &out->s[i];
+		if (s->fd == -1)
+			continue;
+		level = pipe_level(s->fd);
+		cap = compat_pipe_cap(s->fd);
+		if (level == -1 || level != s->level || (level > 0 &&
+		    (cap == -1 || level > cap - PIPE_BUF)))
+			out->last_byte = now;
+		s->level = level;
+	}
+	return (now >= clock_add(out->last_byte, idle));
 }
 
 /*

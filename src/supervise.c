@@ -208,11 +208,11 @@ supervise_timeout(struct run *r, enum why why, int64_t now)
 	supervise_terminate(r, r->o->signal, now);
 }
 
-/* When -i fires: not while tmrun waits on a slow reader (G10). */
+/* When -i is due to fire: output_idle then says whether it does. */
 static int64_t
 supervise_idle_at(const struct run *r)
 {
-	if (r->o->idle == 0 || output_busy(r->out))
+	if (r->o->idle == 0)
 		return (TM_NEVER);
 	return (clock_add(r->out->last_byte, r->o->idle));
 }
@@ -247,7 +247,8 @@ supervise_step(struct run *r, int64_t now)
 		}
 	} else if (r->phase == PHASE_RUNNING && now >= r->deadline)
 		supervise_timeout(r, WHY_DEADLINE, now);
-	else if (r->phase == PHASE_RUNNING && now >= supervise_idle_at(r))
+	else if (r->phase == PHASE_RUNNING && now >= supervise_idle_at(r) &&
+	    output_idle(r->out, now, r->o->idle))
 		supervise_timeout(r, WHY_IDLE, now);
 	if (r->phase == PHASE_LINGER) {
 		if (contain_empty(r->ct))

@@ -113,6 +113,7 @@ struct stream {
 	size_t		 linelen;
 	int64_t		 line_at;	/* when its first byte came */
 	int		 midline;	/* the log holds its start already */
+	int		 level;		/* -i: bytes the pipe held after a read */
 };
 
 /* Capture: the pipes, the echo, the log and the hold-back spool. */
@@ -199,6 +200,7 @@ void		 output_drain_start(struct output *);
 void		 output_drop_slow(struct output *);
 int		 output_done(const struct output *);
 int		 output_busy(const struct output *);
+int		 output_idle(struct output *, int64_t, int64_t);
 void		 output_finish(struct output *, int, int64_t, int);
 
 /* log.c */

@@ -31,3 +31,41 @@ load helpers
 	run -124 --separate-stderr tm -v -t 0.5 -i 10 -- sleep 30
 	[ "${stderr_lines[0]}" = "tmrun: timed out after 0.5s (deadline)" ]
 }
+
+# A reader that never reads: a FIFO this shell holds open on fd 5.
+@test "-i fires on a silent command even while nobody reads its echo or log" {
+	local opts t0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	for opts in "-o /dev/null" "-q -o $T/fifo"; do
+		rm -f "$T/rc" "$T/cmd.pid"
+		t0=$(now_ms)
+		# More than the pipe holds, then silence.
+		(tm -v -i 1 -k 0.5 $opts -- sh -c 'head -c 300000 /dev/zero
+		    echo $$ >"$0"; exec sleep 30' "$T/cmd.pid" >"$T/fifo" \
+		    2>"$T/err" || echo $? >"$T/rc") 2>/dev/null
+		[ "$(cat "$T/rc")" -eq 124 ]
+		[ "$(since_ms "$t0")" -lt 8000 ]
+		[ "$(head -n 1 "$T/err")" = "tmrun: timed out after 1s without output (idle)" ]
+		wait_gone "$(cat "$T/cmd.pid")" 5
+	done
+	exec 5>&-
+}
+
+@test "-i does not fire on a command held back by a reader that never reads" {
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	(exec 5>&-	# this shell is the one reader
+	timeout -s KILL 60 "$TMRUN" -i 0.5 -- sh -c 'echo $$ >"$0"; exec yes' \
+	    "$T/cmd.pid" >"$T/fifo" 2>/dev/null 3>&- || echo $? >"$T/rc") \
+	    2>/dev/null &
+	wait_file "$T/cmd.pid"
+	sleep 2
+	alive "$(cat "$T/cmd.pid")"
+	[ ! -e "$T/rc" ]
+	# The reader goes, and with it the echo; then the command.
+	exec 5>&-
+	kill "$(cat "$T/cmd.pid")"
+	wait_file "$T/rc"
+	[ "$(cat "$T/rc")" -eq 143 ]
+}
