@@ -21,17 +21,17 @@
 
 
 static void	stream_open(struct output *, struct stream *, int);
+static void	echo_open(struct stream *);
 static void	echo_write(struct stream *);
 static void	stream_read(struct output *, struct stream *, int64_t);
 static void	stream_close(struct stream *);
 static int	pipe_level(int);
 
-/* A pipe for one stream; its echo goes to fd echo unless held back. */
+/* A pipe for one stream, whose echo goes to fd echo. */
 static void
 stream_open(struct output *out, struct stream *s, int echo)
 {
-	struct stat	st, null;
-	int		fd[2];
+	int	fd[2];
 
 	if (tm_pipe(fd) == -1 || set_nonblock(fd[0]) == -1)
 		tm_die(EXIT_CANCELED, "pipe");
@@ -43,9 +43,20 @@ stream_open(struct output *out, struct stream *s, int echo)
 	s->budget = UINT64_MAX;
 	/* Only what is echoed or replayed needs the terminal opened again. */
 	s->to = out->o->quiet && !out->o->on_failure ? echo : fd_own(echo);
-	s->echo = out->o->quiet || out->o->on_failure ? -1 : s->to;
+	s->echo = -1;
 	s->echo_own = s->to != echo;
-	if (s->echo != -1 && fstat(s->echo, &st) == 0) {
+	if (out->o->timestamps != TS_NONE)
+		s->line = xcalloc(1, CHUNK);
+}
+
+/* Echo to s->to from now on: what it is tells how to write to it. */
+static void
+echo_open(struct stream *s)
+{
+	struct stat	st, null;
+
+	s->echo = s->to;
+	if (fstat(s->echo, &st) == 0) {
 		s->echo_polled = mode_polled(st.st_mode, s->echo);
 		s->echo_fifo = S_ISFIFO(st.st_mode);
 		s->echo_dev = st.st_dev;
@@ -59,8 +70,20 @@ stream_open(struct output *out, struct stream *s, int echo)
 		    st.st_rdev == null.st_rdev)
 			s->echo = -1;
 	}
-	if (out->o->timestamps != TS_NONE)
-		s->line = xcalloc(1, CHUNK);
+}
+
+/* Echo both streams from now on, unless -q. */
+void
+output_echo(struct output *out)
+{
+	if (out->o->quiet)
+		return;
+	echo_open(&out->s[0]);
+	echo_open(&out->s[1]);
+	/* 2>&1 and the like: one pipe behind both echo descriptors. */
+	out->echo_shared = out->s[0].echo != -1 && out->s[1].echo != -1 &&
+	    out->s[0].echo_dev == out->s[1].echo_dev &&
+	    out->s[0].echo_ino == out->s[1].echo_ino;
 }
 
 /*
@@ -89,10 +112,8 @@ output_open(struct output *out, const struct opts *o)
 		spool_open(out);
 	stream_open(out, &out->s[0], STDOUT_FILENO);
 	stream_open(out, &out->s[1], STDERR_FILENO);
-	/* 2>&1 and the like: one pipe behind both echo descriptors. */
-	out->echo_shared = out->s[0].echo != -1 && out->s[1].echo != -1 &&
-	    out->s[0].echo_dev == out->s[1].echo_dev &&
-	    out->s[0].echo_ino == out->s[1].echo_ino;
+	if (!o->on_failure)
+		output_echo(out);
 	splice_setup(out);
 }
 

@@ -5,9 +5,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tmrun.h"
@@ -43,11 +45,19 @@ spool_write(struct output *out, int which, const char *p, size_t n)
 	hdr[2] = n >> 16;
 	hdr[3] = n >> 8;
 	hdr[4] = n;
-	if (write_all(out->spool, hdr, sizeof hdr) == -1 ||
-	    write_all(out->spool, p, n) == -1) {
-		tm_warn("cannot hold the output back");
-		out->spool_failed = 1;
+	if (write_all(out->spool, hdr, sizeof hdr) != -1 &&
+	    write_all(out->spool, p, n) != -1) {
+		out->spool_end += sizeof hdr + n;
+		return;
 	}
+	/* G5: what is not held is shown; what is, still waits for the end. */
+	tm_warnx("cannot hold the output back: %s%s", strerror(errno),
+	    out->o->quiet ? "" : "; showing the rest as it comes");
+	out->spool_failed = 1;
+	/* A torn record would play part of this chunk twice.  If the cut
+	 * fails, the replay ends at the tear. */
+	(void)ftruncate(out->spool, out->spool_end);
+	output_echo(out);
 }
 
 /* Play the spool back, each chunk to its stream, no later than until. */

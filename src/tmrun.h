@@ -143,6 +143,7 @@ struct output {
 	int		 log_last;	/* last byte written to the log */
 	int		 spool;		/* --output-on-failure, or -1 */
 	int		 spool_failed;
+	off_t		 spool_end;	/* where its last whole record ends */
 	int64_t		 started;	/* for --timestamps=elapsed */
 	int64_t		 last_byte;	/* for -i */
 };
@@ -201,6 +202,7 @@ void		 output_drop_slow(struct output *);
 int		 output_done(const struct output *);
 int		 output_busy(const struct output *);
 int		 output_idle(struct output *, int64_t, int64_t);
+void		 output_echo(struct output *);
 void		 output_finish(struct output *, int, int64_t, int);
 
 /* log.c */

@@ -63,6 +63,30 @@ load helpers
 	[ "$(cat "$T/out")" = held ]
 }
 
+@test "--output-on-failure with a full TMPDIR shows what it cannot hold" {
+	local rc=0 off
+	local held='seq 1000; sleep 0.3; seq 1001 100000; exit $0'
+	[ "$(id -u)" -eq 0 ] || skip "mounting a small tmpfs needs root"
+	mkdir "$T/mnt"
+	mount -t tmpfs -o size=64k tmpfs "$T/mnt"
+	TMPDIR=$T/mnt tm --output-on-failure -- sh -c "$held" 0 >"$T/ok" \
+	    2>"$T/okerr" || rc=$?
+	TMPDIR=$T/mnt tm --output-on-failure -- sh -c "$held" 3 >"$T/out" \
+	    2>"$T/err" || rc=$((rc + $?))
+	umount "$T/mnt"
+	[ "$rc" -eq 3 ]
+	[ "$(cat "$T/err")" = "tmrun: cannot hold the output back: No space left on device; showing the rest as it comes" ]
+	cmp "$T/okerr" "$T/err"
+	# Success: what was held stays unseen; the rest is shown as it came.
+	seq 100000 | tail -c +$(($(seq 1000 | wc -c) + 1)) | tail -c \
+	    "$(wc -c <"$T/ok")" | cmp - "$T/ok"
+	# Failure: the rest as it came, then what was held; every byte once.
+	off=$(grep -bx 100000 "$T/out" | cut -d: -f1)
+	[ "$off" -lt $(($(seq 100000 | wc -c) - $(seq 1000 | wc -c))) ]
+	cmp <(tail -c +$((off + 8)) "$T/out"; head -c $((off + 7)) "$T/out") \
+	    <(seq 100000)
+}
+
 @test "-q with --output-on-failure still prints on failure" {
 	run -1 tm -q --output-on-failure -- sh -c 'echo shown; exit 1'
 	[ "$output" = shown ]
