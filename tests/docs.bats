@@ -33,6 +33,10 @@ long_options() { "$TMRUN" --help | grep -o -- '--[a-z][a-z-]*' | sort -u; }
 	[ -z "$output" ]
 }
 
+@test "the man page's footer names this version, not BSD" {
+	grep -qx ".Os $("$TMRUN" -V)" "$S/doc/tmrun.1"
+}
+
 # complete WORD...: what the bash completion offers for the last word.
 complete_words() {
 	bash --norc --noprofile -c '
