@@ -328,9 +328,11 @@ pipe_level(int fd)
  * -i: whether the command has written nothing for idle ns up to now.  While
  * the echo or the log holds tmrun back, the pipes are not read, so their
  * fill tells: more than after the last read means the command wrote since,
- * at a time unknown, taken as now; and a pipe too full for one more atomic
- * write may hold a writer waiting on tmrun, which is not idle (G10: a slow
- * reader slows the command down).  Moves out->last_byte accordingly.
+ * at a time unknown, taken as now; and a pipe over half full may hold a
+ * writer waiting on tmrun, which is not idle (G10: a slow reader slows the
+ * command down).  Half: an atomic write that does not fit the last page
+ * takes a new one, so writes of just over half a page block a pipe that
+ * holds half its size.  Moves out->last_byte accordingly.
  */
 int
 output_idle(struct output *out, int64_t now, int64_t idle)
@@ -345,7 +347,7 @@ output_idle(struct output *out, int64_t now, int64_t idle)
 		level = pipe_level(s->fd);
 		cap = compat_pipe_cap(s->fd);
 		if (level == -1 || level != s->level || (level > 0 &&
-		    (cap == -1 || level > cap - PIPE_BUF)))
+		    (cap == -1 || level > cap / 2)))
 			out->last_byte = now;
 		s->level = level;
 	}

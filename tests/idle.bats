@@ -40,8 +40,8 @@ load helpers
 	for opts in "-o /dev/null" "-q -o $T/fifo"; do
 		rm -f "$T/rc" "$T/cmd.pid"
 		t0=$(now_ms)
-		# More than the pipe holds, then silence.
-		(tm -v -i 1 -k 0.5 $opts -- sh -c 'head -c 300000 /dev/zero
+		# More than the echo or log pipe holds, then silence.
+		(tm -v -i 1 -k 0.5 $opts -- sh -c 'head -c 100000 /dev/zero
 		    echo $$ >"$0"; exec sleep 30' "$T/cmd.pid" >"$T/fifo" \
 		    2>"$T/err" || echo $? >"$T/rc") 2>/dev/null
 		[ "$(cat "$T/rc")" -eq 124 ]
@@ -53,19 +53,25 @@ load helpers
 }
 
 @test "-i does not fire on a command held back by a reader that never reads" {
+	local cmd
 	mkfifo "$T/fifo"
-	exec 5<>"$T/fifo"
-	(exec 5>&-	# this shell is the one reader
-	timeout -s KILL 60 "$TMRUN" -i 0.5 -- sh -c 'echo $$ >"$0"; exec yes' \
-	    "$T/cmd.pid" >"$T/fifo" 2>/dev/null 3>&- || echo $? >"$T/rc") \
-	    2>/dev/null &
-	wait_file "$T/cmd.pid"
-	sleep 2
-	alive "$(cat "$T/cmd.pid")"
-	[ ! -e "$T/rc" ]
-	# The reader goes, and with it the echo; then the command.
-	exec 5>&-
-	kill "$(cat "$T/cmd.pid")"
-	wait_file "$T/rc"
-	[ "$(cat "$T/rc")" -eq 143 ]
+	# yes fills the pipe; writes of 2100 bytes take a page each, and block
+	# it half full.
+	for cmd in yes 'dd if=/dev/zero bs=2100 count=1000000 status=none'; do
+		rm -f "$T/rc" "$T/cmd.pid"
+		exec 5<>"$T/fifo"
+		(exec 5>&-	# this shell is the one reader
+		timeout -s KILL 60 "$TMRUN" -i 0.5 -- sh -c 'echo $$ >"$0"
+		    exec '"$cmd" "$T/cmd.pid" >"$T/fifo" 2>/dev/null 3>&- ||
+		    echo $? >"$T/rc") 2>/dev/null &
+		wait_file "$T/cmd.pid"
+		sleep 2
+		alive "$(cat "$T/cmd.pid")"
+		[ ! -e "$T/rc" ]
+		# The reader goes, and with it the echo; then the command.
+		exec 5>&-
+		kill "$(cat "$T/cmd.pid")"
+		wait_file "$T/rc"
+		[ "$(cat "$T/rc")" -eq 143 ]
+	done
 }
