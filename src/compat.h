@@ -40,13 +40,6 @@ compat_pipe_size(int fd, int size)
 {
 	(void)fcntl(fd, F_SETPIPE_SZ, size);
 }
-
-/* A pipe's size, or -1 if it cannot tell. */
-static inline int
-compat_pipe_cap(int fd)
-{
-	return (fcntl(fd, F_GETPIPE_SZ));
-}
 #else
 static inline void
 compat_pipe_size(int fd, int size)
@@ -54,7 +47,16 @@ compat_pipe_size(int fd, int size)
 	(void)fd;
 	(void)size;
 }
+#endif
 
+#ifdef F_GETPIPE_SZ
+/* A pipe's size, or -1 if it cannot tell. */
+static inline int
+compat_pipe_cap(int fd)
+{
+	return (fcntl(fd, F_GETPIPE_SZ));
+}
+#else
 static inline int
 compat_pipe_cap(int fd)
 {

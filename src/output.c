@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -284,6 +285,11 @@ output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 	for (j = 0; j < n; j++) {
 		if (pfd[j].revents == 0)
 			continue;
+		if (out->idle_parked) {
+			/* Held back till now by a full pipe: not idle. */
+			out->idle_parked = 0;
+			out->last_byte = now;
+		}
 		if (out->pfd_stream[j] == 2) {
 			log_resume(out);
 			continue;
@@ -325,30 +331,57 @@ pipe_level(int fd)
 }
 
 /*
- * -i: whether the command has written nothing for idle ns up to now.  While
- * the echo or the log holds tmrun back, the pipes are not read, so their
- * fill tells: more than after the last read means the command wrote since,
- * at a time unknown, taken as now; and a pipe over half full may hold a
- * writer waiting on tmrun, which is not idle (G10: a slow reader slows the
- * command down).  Half: an atomic write that does not fit the last page
- * takes a new one, so writes of just over half a page block a pipe that
- * holds half its size.  Moves out->last_byte accordingly.
+ * Whether a writer may be waiting on a capture pipe that holds level bytes.
+ * Where /proc reaches the pipe, a write end opened for the moment says it
+ * exactly: POLLOUT means a free page.  Else an atomic write that does not
+ * fit the last page takes a new one, so a pipe over half full (less the
+ * page a short read may have cut into) may hold a writer; over 8 KiB if
+ * the size is unknown (BSD pipes are 16 KiB at least).
+ */
+static int
+pipe_full(int fd, int level)
+{
+	struct pollfd	p;
+	char		path[32];
+	int		cap, n;
+
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	if ((p.fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) != -1) {
+		p.events = POLLOUT;
+		n = poll(&p, 1, 0);
+		close(p.fd);
+		return (n != 1 || (p.revents & POLLOUT) == 0);
+	}
+	cap = compat_pipe_cap(fd);
+	return (level > (cap == -1 ? 8192 : cap / 2 - PIPE_BUF));
+}
+
+/*
+ * -i: whether the command has written nothing for idle ns up to now.  A
+ * pipe holding more than after its last read was written to since, at a
+ * time unknown, taken as now.  While the echo or the log holds tmrun back,
+ * a full pipe may hold a writer waiting on tmrun, which is not idle either
+ * (G10: a slow reader slows the command down); that stays so until poll
+ * reports the echo or the log moving, so -i is parked till then (G7).
+ * Moves out->last_byte accordingly.
  */
 int
 output_idle(struct output *out, int64_t now, int64_t idle)
 {
 	struct stream	*s;
-	int		 i, level, cap;
+	int		 i, level, busy = output_busy(out);
 
-	for (i = 0; i < 2 && output_busy(out); i++) {
+	for (i = 0; i < 2; i++) {
 		s = &out->s[i];
 		if (s->fd == -1)
 			continue;
 		level = pipe_level(s->fd);
-		cap = compat_pipe_cap(s->fd);
-		if (level == -1 || level != s->level || (level > 0 &&
-		    (cap == -1 || level > cap / 2)))
+		if (level == -1 ? busy : level != s->level)
 			out->last_byte = now;
+		else if (busy && level > 0 && pipe_full(s->fd, level)) {
+			out->last_byte = now;
+			out->idle_parked = 1;
+		}
 		s->level = level;
 	}
 	return (now >= clock_add(out->last_byte, idle));

@@ -212,7 +212,7 @@ supervise_timeout(struct run *r, enum why why, int64_t now)
 static int64_t
 supervise_idle_at(const struct run *r)
 {
-	if (r->o->idle == 0)
+	if (r->o->idle == 0 || r->out->idle_parked)
 		return (TM_NEVER);
 	return (clock_add(r->out->last_byte, r->o->idle));
 }

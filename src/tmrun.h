@@ -146,6 +146,7 @@ struct output {
 	off_t		 spool_end;	/* where its last whole record ends */
 	int64_t		 started;	/* for --timestamps=elapsed */
 	int64_t		 last_byte;	/* for -i */
+	int		 idle_parked;	/* -i waits for the echo or log to move */
 };
 
 /* One process as /proc shows it. */

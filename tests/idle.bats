@@ -53,25 +53,62 @@ load helpers
 }
 
 @test "-i does not fire on a command held back by a reader that never reads" {
-	local cmd
+	local opts cmd
 	mkfifo "$T/fifo"
-	# yes fills the pipe; writes of 2100 bytes take a page each, and block
-	# it half full.
-	for cmd in yes 'dd if=/dev/zero bs=2100 count=1000000 status=none'; do
+	# yes fills the pipe; writes of 2100 bytes take a page each and block
+	# it half full; 8 KiB reads (a log pipe with stamps) cut into a page.
+	while IFS=: read -r opts cmd; do
 		rm -f "$T/rc" "$T/cmd.pid"
 		exec 5<>"$T/fifo"
 		(exec 5>&-	# this shell is the one reader
-		timeout -s KILL 60 "$TMRUN" -i 0.5 -- sh -c 'echo $$ >"$0"
+		timeout -s KILL 60 "$TMRUN" -i 0.5 $opts -- sh -c 'echo $$ >"$0"
 		    exec '"$cmd" "$T/cmd.pid" >"$T/fifo" 2>/dev/null 3>&- ||
 		    echo $? >"$T/rc") 2>/dev/null &
 		wait_file "$T/cmd.pid"
 		sleep 2
 		alive "$(cat "$T/cmd.pid")"
 		[ ! -e "$T/rc" ]
-		# The reader goes, and with it the echo; then the command.
+		# The reader goes, and with it the echo or the log; then the
+		# command, which kept writing all along.
 		exec 5>&-
+		sleep 1
 		kill "$(cat "$T/cmd.pid")"
 		wait_file "$T/rc"
 		[ "$(cat "$T/rc")" -eq 143 ]
-	done
+	done <<-EOF
+	:yes
+	:dd if=/dev/zero bs=2100 count=1000000 status=none
+	-q --timestamps=elapsed -o $T/fifo:dd if=/dev/zero bs=2060 count=1000000 status=none
+	EOF
+}
+
+@test "-i does not fire on a command that writes while a reader holds tmrun back" {
+	local t0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	t0=$(now_ms)
+	(tm -v -t 3 -i 1 -k 0.5 -- sh -c 'head -c 70000 /dev/zero
+	    while :; do printf x; sleep 0.2; done' >"$T/fifo" 2>"$T/err" ||
+	    echo $? >"$T/rc") 2>/dev/null
+	exec 5>&-
+	[ "$(cat "$T/rc")" -eq 124 ]
+	[ "$(head -n 1 "$T/err")" = "tmrun: timed out after 3s (deadline)" ]
+	[ "$(since_ms "$t0")" -lt 8000 ]
+}
+
+@test "-i costs no wake-ups while a stuck reader holds the command back" {
+	local guard p n
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	timeout -s KILL 60 "$TMRUN" -i 0.05 -- sh -c 'echo $$ >"$0"; exec yes' \
+	    "$T/cmd.pid" >"$T/fifo" 2>/dev/null 3>&- 5>&- &
+	guard=$!
+	echo "$guard" >"$T/guard.pid"
+	wait_file "$T/cmd.pid"
+	p=$(cat "/proc/$guard/task/$guard/children")
+	n=$(wakeups "${p%% *}")
+	exec 5>&-
+	kill "$(cat "$T/cmd.pid")"
+	wait "$guard" || true
+	[ "$n" -lt 10 ]
 }
