@@ -227,10 +227,14 @@ log_line(struct output *out, struct stream *s, const char *p, size_t n)
 			out->stamp_at = s->line_at;
 		}
 		pn = out->stamp_len;
-		/* -a: the file's own last line may be unended. */
-		if (out->log_bytes == 0 && out->loglen == 0 &&
-		    out->log_last != '\n')
-			out->logbuf[out->loglen++] = '\n';
+		/* -a: end the file's own last line, once, outside the
+		 * --max-output count, as the marker's newline is. */
+		if (out->log_last != '\n' && out->log_bytes == 0 &&
+		    out->loglen == 0) {
+			out->log_last = '\n';
+			if (write_all(out->log, "\n", 1) == -1)
+				log_failed(out);
+		}
 	}
 	if (out->loglen + pn + n > LOGBUF)
 		log_flush(out);

@@ -50,13 +50,12 @@ spool_write(struct output *out, int which, const char *p, size_t n)
 		out->spool_end += sizeof hdr + n;
 		return;
 	}
-	/* G5: what is not held is shown; what is, still waits for the end. */
+	/* G5: what is not held is shown; what is, still waits for the end.
+	 * The replay stops at spool_end: a torn record was shown. */
 	tm_warnx("cannot hold the output back: %s%s", strerror(errno),
-	    out->o->quiet ? "" : "; showing the rest as it comes");
+	    out->o->quiet ? "; the rest is not kept" :
+	    "; showing the rest as it comes");
 	out->spool_failed = 1;
-	/* A torn record would play part of this chunk twice.  If the cut
-	 * fails, the replay ends at the tear. */
-	(void)ftruncate(out->spool, out->spool_end);
 	output_echo(out);
 }
 
@@ -68,13 +67,16 @@ spool_replay(struct output *out, int64_t until, int sigfd)
 	char		*buf = out->s[0].buf;
 	size_t		 n, k;
 	ssize_t		 r;
+	off_t		 left = out->spool_end;	/* whole records only */
 	int		 i, rc, ok[2] = { 1, 1 };
 
 	if (lseek(out->spool, 0, SEEK_SET) == -1)
 		return;
-	while (read(out->spool, hdr, sizeof hdr) == (ssize_t)sizeof hdr) {
+	while (left > 0 &&
+	    read(out->spool, hdr, sizeof hdr) == (ssize_t)sizeof hdr) {
 		i = hdr[0] == 2;
 		n = (size_t)hdr[1] << 24 | hdr[2] << 16 | hdr[3] << 8 | hdr[4];
+		left -= (off_t)(sizeof hdr + n);
 		for (; n > 0; n -= (size_t)r) {
 			k = n < CHUNK ? n : CHUNK;
 			if ((r = read(out->spool, buf, k)) <= 0)

@@ -35,7 +35,7 @@ load helpers
 	local rc=0
 	[ "$(id -u)" -eq 0 ] || skip "mounting a small tmpfs needs root"
 	mkdir "$T/mnt"
-	mount -t tmpfs -o size=64k tmpfs "$T/mnt"
+	mount -t tmpfs -o size=64k tmpfs "$T/mnt" || skip "cannot mount a tmpfs"
 	tm -o "$T/mnt/log" -- sh -c 'seq 100000; echo done >&2; exit 4' \
 	    >"$T/echo" 2>"$T/err" || rc=$?
 	umount "$T/mnt"
@@ -76,7 +76,7 @@ load helpers
 
 @test "--timestamps: unended last lines are logged in the order they began" {
 	run -0 tm -q --timestamps=elapsed -o "$T/log" -- sh -c \
-	    'printf e >&2; sleep 0.2; printf o'
+	    'printf e >&2; sleep 0.5; printf o'
 	sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | cmp - <(printf 'e\no')
 }
 
@@ -107,6 +107,11 @@ load helpers
 	# An ended line gets nothing added.
 	run -0 tm -a --timestamps=elapsed -o "$T/log" -- echo hi
 	sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | cmp - <(printf 'partial\nhi\nhi\n')
+	# The newline is not counted against --max-output: 3 lines of 9 bytes.
+	printf partial >"$T/log"
+	run -0 tm -q -a --timestamps=elapsed --max-output=0 -o "$T/log" -- \
+	    sh -c 'echo a; sleep 0.1; echo b; sleep 0.1; echo c'
+	cmp "$T/log" <(printf 'partial\n[tmrun: --max-output: 27 bytes dropped]\n')
 }
 
 @test "--max-output that is never reached adds no marker" {

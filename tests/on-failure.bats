@@ -68,13 +68,19 @@ load helpers
 	local held='seq 1000; sleep 0.3; seq 1001 100000; exit $0'
 	[ "$(id -u)" -eq 0 ] || skip "mounting a small tmpfs needs root"
 	mkdir "$T/mnt"
-	mount -t tmpfs -o size=64k tmpfs "$T/mnt"
+	mount -t tmpfs -o size=64k tmpfs "$T/mnt" || skip "cannot mount a tmpfs"
 	TMPDIR=$T/mnt tm --output-on-failure -- sh -c "$held" 0 >"$T/ok" \
 	    2>"$T/okerr" || rc=$?
 	TMPDIR=$T/mnt tm --output-on-failure -- sh -c "$held" 3 >"$T/out" \
 	    2>"$T/err" || rc=$((rc + $?))
+	TMPDIR=$T/mnt tm -q --output-on-failure -- sh -c "$held" 4 >"$T/qout" \
+	    2>"$T/qerr" || rc=$((rc + $?))
 	umount "$T/mnt"
-	[ "$rc" -eq 3 ]
+	[ "$rc" -eq 7 ]
+	# -q: only what was held, from the start.
+	[ "$(cat "$T/qerr")" = "tmrun: cannot hold the output back: No space left on device; the rest is not kept" ]
+	[ "$(wc -c <"$T/qout")" -ge "$(seq 1000 | wc -c)" ]
+	seq 100000 | head -c "$(wc -c <"$T/qout")" | cmp - "$T/qout"
 	[ "$(cat "$T/err")" = "tmrun: cannot hold the output back: No space left on device; showing the rest as it comes" ]
 	cmp "$T/okerr" "$T/err"
 	# Success: what was held stays unseen; the rest is shown as it came.
