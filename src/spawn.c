@@ -32,7 +32,8 @@ spawn_child(struct run *r, pid_t parent, int errfd)
 	execvp(r->o->argv[0], r->o->argv);
 fail:
 	e = errno;
-	(void)write(errfd, &e, sizeof e);	/* tmrun reads it or is gone */
+	if (write(errfd, &e, sizeof e) == -1)
+		_exit(EXIT_CANNOT_INVOKE);	/* tmrun is gone */
 	_exit(e == ENOENT ? EXIT_ENOENT : EXIT_CANNOT_INVOKE);
 }
 
