@@ -82,6 +82,22 @@ load helpers
 	EOF
 }
 
+@test "-i fires once nothing can write the pipe a stuck reader left full" {
+	local t0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	t0=$(now_ms)
+	# The writer blocks on the full pipe and is killed; the command then
+	# holds no end of the pipes.
+	(tm -v -i 1 -k 0.5 -- sh -c 'head -c 3000000 /dev/zero & sleep 0.5
+	    kill $!; exec sleep 30 >/dev/null 2>&1' >"$T/fifo" 2>"$T/err" ||
+	    echo $? >"$T/rc") 2>/dev/null
+	exec 5>&-
+	[ "$(cat "$T/rc")" -eq 124 ]
+	[ "$(head -n 1 "$T/err")" = "tmrun: timed out after 1s without output (idle)" ]
+	[ "$(since_ms "$t0")" -lt 8000 ]
+}
+
 @test "-i does not fire on a command that writes while a reader holds tmrun back" {
 	local t0
 	mkfifo "$T/fifo"
