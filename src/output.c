@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,9 +25,6 @@ static void	echo_open(struct stream *);
 static void	echo_write(struct stream *);
 static void	stream_read(struct output *, struct stream *, int64_t);
 static void	stream_close(struct stream *);
-static void	stream_seen(struct output *, struct stream *, ssize_t,
-		    int64_t);
-static int	pipe_level(int);
 
 /* A pipe for one stream, whose echo goes to fd echo. */
 static void
@@ -231,22 +227,11 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 	}
 moved:
 	if (out->o->idle != 0)
-		stream_seen(out, s, n, now);
+		idle_seen(out, s, n, now);
 	if (s->budget != UINT64_MAX && (s->budget -= n) == 0)
 		stream_close(s);	/* drained: an escapee may hold it open */
 }
 
-/* -i: n bytes were taken from s.  Only bytes not seen in the pipe before
- * are output: a pipe read late holds old ones. */
-static void
-stream_seen(struct output *out, struct stream *s, ssize_t n, int64_t now)
-{
-	int	level = pipe_level(s->fd);
-
-	if (level == -1 || s->level == -1 || n + level > s->level)
-		out->last_byte = now;
-	s->level = level;
-}
 
 /*
  * The descriptors to poll for capture: a pipe while its echo and the log
@@ -332,79 +317,6 @@ output_busy(const struct output *out)
 		if (out->s[i].len > out->s[i].off || out->s[i].echo_wait)
 			return (1);
 	return (0);
-}
-
-/* Bytes a pipe holds, or -1 if it cannot tell. */
-static int
-pipe_level(int fd)
-{
-	int	n;
-
-	return (ioctl(fd, FIONREAD, &n) == 0 ? n : -1);
-}
-
-/*
- * Whether a writer may be waiting on a capture pipe that holds level bytes.
- * None if no writer is left (POLLHUP).  Where /proc reaches the pipe, a
- * write end opened for the moment says it exactly: POLLOUT means a free
- * page.  Else an atomic write that does not fit the last page takes a new
- * one, so a pipe half full (less the page a short read may have cut into)
- * may hold a writer; 8 KiB if the size is unknown (BSD pipes are 16 KiB
- * at least).
- */
-static int
-pipe_full(int fd, int level)
-{
-	struct pollfd	p;
-	char		path[32];
-	int		cap, n;
-
-	p.fd = fd;
-	p.events = POLLIN;
-	if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP))
-		return (0);
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	if ((p.fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) != -1) {
-		p.events = POLLOUT;
-		n = poll(&p, 1, 0);
-		close(p.fd);
-		if (n != -1)
-			return (n == 0 || (p.revents & POLLOUT) == 0);
-	}
-	cap = compat_pipe_cap(fd);
-	return (level >= (cap == -1 ? 8192 : cap / 2 - PIPE_BUF));
-}
-
-/*
- * -i: whether the command has written nothing for idle ns up to now.  Bytes
- * the pipe holds while tmrun is free to read them, or more than it knew of
- * while the echo or the log holds it back, were written since, at a time
- * unknown, taken as now.  A full pipe may hold a writer waiting on tmrun,
- * which is not idle either (G10: a slow reader slows the command down);
- * that stays so until poll reports the echo or the log moving, so -i is
- * parked till then (G7).  Moves out->last_byte accordingly.
- */
-int
-output_idle(struct output *out, int64_t now, int64_t idle)
-{
-	struct stream	*s;
-	int		 i, level, busy = output_busy(out);
-
-	for (i = 0; i < 2; i++) {
-		s = &out->s[i];
-		if (s->fd == -1)
-			continue;
-		level = pipe_level(s->fd);
-		if (level == -1 ? busy : (level != s->level ||
-		    (!busy && level > 0)))
-			out->last_byte = now;
-		if (busy && level > 0 && pipe_full(s->fd, level)) {
-			out->last_byte = now;
-			out->idle_parked = 1;
-		}
-		s->level = level;
-	}
-	return (now >= clock_add(out->last_byte, idle));
 }
 
 /*

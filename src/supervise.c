@@ -208,7 +208,7 @@ supervise_timeout(struct run *r, enum why why, int64_t now)
 	supervise_terminate(r, r->o->signal, now);
 }
 
-/* When -i is due to fire: output_idle then says whether it does. */
+/* When -i is due to fire: idle_passed then says whether it does. */
 static int64_t
 supervise_idle_at(const struct run *r)
 {
@@ -248,7 +248,7 @@ supervise_step(struct run *r, int64_t now)
 	} else if (r->phase == PHASE_RUNNING && now >= r->deadline)
 		supervise_timeout(r, WHY_DEADLINE, now);
 	else if (r->phase == PHASE_RUNNING && now >= supervise_idle_at(r) &&
-	    output_idle(r->out, now, r->o->idle))
+	    idle_passed(r->out, now, r->o->idle))
 		supervise_timeout(r, WHY_IDLE, now);
 	if (r->phase == PHASE_LINGER) {
 		if (contain_empty(r->ct))

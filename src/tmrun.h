@@ -202,9 +202,12 @@ void		 output_drain_start(struct output *);
 void		 output_drop_slow(struct output *);
 int		 output_done(const struct output *);
 int		 output_busy(const struct output *);
-int		 output_idle(struct output *, int64_t, int64_t);
 void		 output_echo(struct output *);
 void		 output_finish(struct output *, int, int64_t, int);
+
+/* idle.c */
+void		 idle_seen(struct output *, struct stream *, ssize_t, int64_t);
+int		 idle_passed(struct output *, int64_t, int64_t);
 
 /* log.c */
 void		 log_open(struct output *, const char *);

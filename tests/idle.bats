@@ -32,24 +32,31 @@ load helpers
 	[ "${stderr_lines[0]}" = "tmrun: timed out after 0.5s (deadline)" ]
 }
 
-# A reader that never reads: a FIFO this shell holds open on fd 5.
-@test "-i fires on a silent command even while nobody reads its echo or log" {
-	local opts t0
-	mkfifo "$T/fifo"
+# behind_stuck ARGS...: tm ARGS, its stdout a FIFO this shell holds open
+# but never reads; its stderr in $T/err, its status in $T/rc, the time it
+# took in $T/ms.
+behind_stuck() {
+	local t0
+	[ -p "$T/fifo" ] || mkfifo "$T/fifo"
 	exec 5<>"$T/fifo"
+	rm -f "$T/rc"
+	t0=$(now_ms)
+	(tm "$@" >"$T/fifo" 2>"$T/err" || echo $? >"$T/rc") 2>/dev/null
+	since_ms "$t0" >"$T/ms"
+	exec 5>&-
+}
+
+@test "-i fires on a silent command even while nobody reads its echo or log" {
+	local opts
 	for opts in "-o /dev/null" "-q -o $T/fifo"; do
-		rm -f "$T/rc" "$T/cmd.pid"
-		t0=$(now_ms)
 		# More than the echo or log pipe holds, then silence.
-		(tm -v -i 1 -k 0.5 $opts -- sh -c 'head -c 100000 /dev/zero
-		    echo $$ >"$0"; exec sleep 30' "$T/cmd.pid" >"$T/fifo" \
-		    2>"$T/err" || echo $? >"$T/rc") 2>/dev/null
+		behind_stuck -v -i 1 -k 0.5 $opts -- sh -c 'head -c 100000 /dev/zero
+		    echo $$ >"$0"; exec sleep 30' "$T/cmd.pid"
 		[ "$(cat "$T/rc")" -eq 124 ]
-		[ "$(since_ms "$t0")" -lt 8000 ]
+		[ "$(cat "$T/ms")" -lt 8000 ]
 		[ "$(head -n 1 "$T/err")" = "tmrun: timed out after 1s without output (idle)" ]
 		wait_gone "$(cat "$T/cmd.pid")" 5
 	done
-	exec 5>&-
 }
 
 @test "-i does not fire on a command held back by a reader that never reads" {
@@ -83,33 +90,21 @@ load helpers
 }
 
 @test "-i fires once nothing can write the pipe a stuck reader left full" {
-	local t0
-	mkfifo "$T/fifo"
-	exec 5<>"$T/fifo"
-	t0=$(now_ms)
 	# The writer blocks on the full pipe and is killed; the command then
 	# holds no end of the pipes.
-	(tm -v -i 1 -k 0.5 -- sh -c 'head -c 3000000 /dev/zero & sleep 0.5
-	    kill $!; exec sleep 30 >/dev/null 2>&1' >"$T/fifo" 2>"$T/err" ||
-	    echo $? >"$T/rc") 2>/dev/null
-	exec 5>&-
+	behind_stuck -v -i 1 -k 0.5 -- sh -c 'head -c 3000000 /dev/zero &
+	    sleep 0.5; kill $!; exec sleep 30 >/dev/null 2>&1'
 	[ "$(cat "$T/rc")" -eq 124 ]
 	[ "$(head -n 1 "$T/err")" = "tmrun: timed out after 1s without output (idle)" ]
-	[ "$(since_ms "$t0")" -lt 8000 ]
+	[ "$(cat "$T/ms")" -lt 8000 ]
 }
 
 @test "-i does not fire on a command that writes while a reader holds tmrun back" {
-	local t0
-	mkfifo "$T/fifo"
-	exec 5<>"$T/fifo"
-	t0=$(now_ms)
-	(tm -v -t 3 -i 1 -k 0.5 -- sh -c 'head -c 70000 /dev/zero
-	    while :; do printf x; sleep 0.2; done' >"$T/fifo" 2>"$T/err" ||
-	    echo $? >"$T/rc") 2>/dev/null
-	exec 5>&-
+	behind_stuck -v -t 3 -i 1 -k 0.5 -- sh -c 'head -c 70000 /dev/zero
+	    while :; do printf x; sleep 0.2; done'
 	[ "$(cat "$T/rc")" -eq 124 ]
 	[ "$(head -n 1 "$T/err")" = "tmrun: timed out after 3s (deadline)" ]
-	[ "$(since_ms "$t0")" -lt 8000 ]
+	[ "$(cat "$T/ms")" -lt 8000 ]
 }
 
 @test "-i costs no wake-ups while a stuck reader holds the command back" {
