@@ -110,6 +110,9 @@ log_failed(struct output *out)
 	close(out->log);
 	out->log = -1;
 	out->pend_off = out->pend_end = 0;
+	/* The stream that failed leaves the fast path; the other goes too,
+	 * or it would splice ahead of it into an echo they share. */
+	out->s[0].splice = out->s[1].splice = 0;
 }
 
 /* Write to a log that can block as much as it takes now.  Returns the

@@ -31,6 +31,12 @@ load helpers
 	[ "$stderr" = "tmrun: /dev/full: cannot write the log: No space left on device" ]
 }
 
+@test "after a log write error, a shared echo keeps the order of the writes" {
+	tm -o /dev/full -- sh -c 'echo a; sleep 0.1; for i in 1 2 3; do
+	    echo x; echo y >&2; sleep 0.1; done' 2>&1 | grep -v '^tmrun:' >"$T/echo"
+	cmp "$T/echo" <(printf '%s\n' a x y x y x y)
+}
+
 @test "a full disk is one warning; echo and supervision go on" {
 	local rc=0
 	[ "$(id -u)" -eq 0 ] || skip "mounting a small tmpfs needs root"
