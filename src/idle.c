@@ -4,8 +4,6 @@
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
-
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -15,17 +13,7 @@
 #include "tmrun.h"
 #include "compat.h"
 
-static int	pipe_level(int);
 static int	pipe_full(int, int);
-
-/* Bytes a pipe holds, or -1 if it cannot tell. */
-static int
-pipe_level(int fd)
-{
-	int	n;
-
-	return (ioctl(fd, FIONREAD, &n) == 0 ? n : -1);
-}
 
 /*
  * Whether a writer may be waiting on a capture pipe that holds level bytes.

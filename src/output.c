@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -333,7 +332,7 @@ output_drain_start(struct output *out)
 		s = &out->s[i];
 		if (s->fd == -1)
 			continue;
-		if (ioctl(s->fd, FIONREAD, &avail) == -1)
+		if ((avail = pipe_level(s->fd)) == -1)
 			avail = CHUNK;	/* one chunk, then EAGAIN ends it */
 		s->budget = (uint64_t)avail;
 		if (s->budget == 0)

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +15,6 @@
 
 #define PUMP_MAX	(1024 * 1024)	/* the capture pipes' size */
 
-static int	pipe_has_data(int);
 static void	log_splice(struct output *, struct stream *, size_t);
 static ssize_t	echo_busy(struct stream *);
 static void	echo_side(struct output *, struct stream *, size_t);
@@ -57,21 +55,12 @@ splice_setup(struct output *out)
 		compat_pipe_size(out->side[1], PUMP_MAX);
 }
 
-/* Whether a pipe holds anything: tells "empty" from "the echo is full"
- * when a nonblocking tee or splice says EAGAIN. */
-static int
-pipe_has_data(int fd)
-{
-	int	n;
-
-	return (ioctl(fd, FIONREAD, &n) == 0 && n > 0);
-}
-
-/* EAGAIN: wait for room in the echo if that was it, else for data. */
+/* EAGAIN: wait for room in the echo if that was it (the command's pipe
+ * holds something), else for data. */
 static ssize_t
 echo_busy(struct stream *s)
 {
-	if (pipe_has_data(s->fd))
+	if (pipe_level(s->fd) > 0)
 		s->echo_wait = 1;
 	errno = EAGAIN;
 	return (-1);
@@ -167,7 +156,7 @@ splice_pump(struct output *out, struct stream *s, size_t want)
 		return (s->echo_fifo ? echo_busy(s) : -1);
 	/* 0 is also "the echo filled up after all": another writer shares
 	 * it.  Only an empty pipe is the end. */
-	if (n == 0 && pipe_has_data(s->fd))
+	if (n == 0 && pipe_level(s->fd) > 0)
 		return (echo_busy(s));
 	if (n == -1 && errno == EPIPE) {
 		s->echo = -1;

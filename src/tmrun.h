@@ -272,6 +272,7 @@ int		 write_until(int, const char *, size_t, int64_t, int);
 int		 mode_polled(mode_t, int);
 int		 fd_polled(int);
 dev_t		 tty_device(int, const struct stat *);
+int		 pipe_level(int);
 int		 fd_own(int);
 void		 fd_sanitize(void);
 

@@ -399,6 +399,15 @@ fd_own(int fd)
 	return (own == -1 ? fd : own);
 }
 
+/* Bytes a pipe holds, or -1 if it cannot tell. */
+int
+pipe_level(int fd)
+{
+	int	n;
+
+	return (ioctl(fd, FIONREAD, &n) == 0 ? n : -1);
+}
+
 /* Open /dev/null on any of 0, 1, 2 that start closed, so that none of
  * tmrun's own descriptors lands there (s6's fd_sanitize). */
 void
