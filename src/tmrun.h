@@ -156,6 +156,7 @@ struct procinfo {
 	pid_t		 pgid;
 	pid_t		 sid;
 	char		 state;
+	long long	 threads;
 	unsigned long long start;	/* clock ticks after boot */
 };
 

@@ -34,6 +34,35 @@ load helpers
 	[ "$(since_ms "$t0")" -lt 9000 ]
 }
 
+# live_tasks PID: how many of its threads are not zombies.
+live_tasks() {
+	cat /proc/"$1"/task/*/stat 2>/dev/null | sed 's/.*) //' |
+	    awk '$1 != "Z" && $1 != "X" {n++} END {print n + 0}'
+}
+
+@test "a leftover whose main thread exited while others run is still ended" {
+	local zl pid
+	zl=$(dirname "$TMRUN")/tests/zombie-leader
+	tm -- sh -c '"$0" >"$1" 2>/dev/null & sleep 0.3' "$zl" "$T/left.pid"
+	pid=$(cat "$T/left.pid")
+	[ "$(live_tasks "$pid")" -eq 0 ]
+}
+
+@test "with /proc not mounted, leftovers are still ended" {
+	local rc=0
+	unshare -m true 2>/dev/null || skip "no mount namespace here"
+	# The sanitizers' runtime cannot start without /proc.
+	unshare -m sh -c 'mount -t tmpfs none /proc && exec "$0" -- true' \
+	    "$TMRUN" 2>/dev/null || skip "tmrun in this build needs /proc"
+	unshare -m sh -c 'mount -t tmpfs none /proc && exec "$0" "$@"' \
+	    "$TMRUN" -v -k 0.5 -- sh -c '(trap "" TERM; exec sleep 300) &
+	    echo $! >"$0"' "$T/left.pid" 2>"$T/err" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(grep -c '^tmrun: sent SIG' "$T/err")" -eq 2 ]
+	[ "$(sed 's/.*) //' /proc/"$(cat "$T/left.pid")"/stat 2>/dev/null |
+	    cut -c1)" != S ]
+}
+
 @test "--keep-orphans: a leftover that keeps writing cannot keep tmrun reading" {
 	local t0 rc=0
 	t0=$(now_ms)
