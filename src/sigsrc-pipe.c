@@ -37,12 +37,16 @@ sigsrc_open(void)
 	sigsrc_save();
 	if (compat_pipe2(self_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		tm_die(EXIT_CANCELED, "pipe");
-	sa.sa_handler = handler;
 	sa.sa_flags = SA_RESTART;
 	sigfillset(&sa.sa_mask);
 	for (signo = 1; signo < NSIG; signo++) {
 		if (sigismember(&sigsrc_watched, signo) != 1)
 			continue;
+		/* Caught, SIGTTOU would restart a write to a `stty tostop`
+		 * terminal from the background forever; ignored, the write
+		 * goes through, as it does with the signal blocked. */
+		sa.sa_handler = signo == SIGTTOU || signo == SIGTTIN ? SIG_IGN :
+		    handler;
 		if (sigaction(signo, &sa, NULL) == -1)
 			tm_die(EXIT_CANCELED, "sigaction");
 	}

@@ -115,3 +115,14 @@ started() { wait_file "$T/ready" && cat "$T/tmrun.pid"; }
 	    "$TMRUN" -t 0.5 -- sleep 30
 	[ "$(since_ms "$t0")" -lt 5000 ]
 }
+
+@test "in the background on a 'stty tostop' terminal, tmrun writes and ends on time" {
+	local t0
+	t0=$(now_ms)
+	timeout -s KILL 20 script -qc "stty tostop; set -m
+	    '$TMRUN' -v -t 1 -k 1 -- sleep 10 & echo \$! >'$T/tmrun.pid'
+	    wait \$!; echo rc=\$?" /dev/null </dev/null >"$T/screen" || true
+	grep -q '^rc=124' "$T/screen"
+	grep -q '^tmrun: timed out after 1s (deadline)' "$T/screen"
+	[ "$(since_ms "$t0")" -lt 8000 ]
+}
