@@ -75,6 +75,7 @@ static const char usage_text[] =
 
 static TM_DEAD void	usage_error(const char *, ...) TM_PRINTFLIKE(1, 2);
 static int64_t		duration_arg(const char *, const char *);
+static TM_DEAD void	print_exit(void);
 
 /* One line on stderr and exit 125 (GNU points to --help the same way). */
 static void
@@ -87,6 +88,15 @@ usage_error(const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	tm_diex(EXIT_CANCELED, "%s (see '%s --help')", msg, tm_progname);
+}
+
+/* After --help or --version: 0, or 125 and why if stdout failed. */
+static void
+print_exit(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		exit(0);
+	tm_die(EXIT_CANCELED, "write error");
 }
 
 static int64_t
@@ -178,10 +188,10 @@ options_parse(struct opts *o, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			exit(fflush(stdout) == 0 ? 0 : EXIT_CANCELED);
+			print_exit();
 		case 'V':
 			puts(PACKAGE_NAME " " PACKAGE_VERSION);
-			exit(fflush(stdout) == 0 ? 0 : EXIT_CANCELED);
+			print_exit();
 		case ':':
 			usage_error("option '%s' needs a value", option_seen(argv));
 		default:

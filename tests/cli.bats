@@ -11,6 +11,13 @@ load helpers
 	[ "${lines[0]}" = "usage: tmrun [OPTION]... [--] COMMAND [ARG]..." ]
 }
 
+@test "--help and --version onto a full stdout say so and exit 125" {
+	run -125 --separate-stderr sh -c '"$TMRUN" --help >/dev/full'
+	[ "$stderr" = "tmrun: write error: No space left on device" ]
+	run -125 --separate-stderr sh -c '"$TMRUN" --version >/dev/full'
+	[ "$stderr" = "tmrun: write error: No space left on device" ]
+}
+
 @test "--version prints the name and version" {
 	run -0 --separate-stderr tm --version
 	[[ "$output" =~ ^tmrun\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
