@@ -315,9 +315,11 @@ log_chunk(struct output *out, struct stream *s, const char *p, size_t n,
 		now -= out->started;
 	while (n > 0) {
 		nl = memchr(p, '\n', n);
-		if (s->linelen == 0 && !s->midline) {
+		if (s->linelen == 0) {
+			/* Also the rest of a line: cut off by the other
+			 * stream, it gets a stamp of its own, from now. */
 			s->line_at = now;
-			if (nl != NULL) {
+			if (nl != NULL && !s->midline) {
 				/* Whole lines: the first makes the stamp that
 				 * the rest of the chunk shares. */
 				k = nl - p + 1;
@@ -402,9 +404,13 @@ log_finish(struct output *out, int64_t until, int sigfd)
 	char		 mark[96];
 	int		 i, n, rc = 0, first;
 
-	/* G5: last lines with no \n, the one begun first first. */
-	first = out->s[0].linelen == 0 || (out->s[1].linelen > 0 &&
-	    out->s[1].line_at < out->s[0].line_at);
+	/* G5: last lines with no \n, the one begun first first: the one
+	 * the log ends in, if any. */
+	if (out->open != NULL)
+		first = out->open == &out->s[1];
+	else
+		first = out->s[0].linelen == 0 || (out->s[1].linelen > 0 &&
+		    out->s[1].line_at < out->s[0].line_at);
 	for (i = 0; i < 2; i++) {
 		s = &out->s[i ^ first];
 		if (s->linelen > 0)

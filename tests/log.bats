@@ -167,6 +167,24 @@ load helpers
 		exit !(t["c"] - t["ab"] >= 0.2 && t["d"] - t["ab"] >= 0.2) }' "$T/log"
 }
 
+@test "--timestamps: the rest of a line cut off by stderr has the time it came" {
+	run -0 tm -q --timestamps=elapsed -o "$T/log" -- sh -c \
+	    'head -c 262144 /dev/zero | tr "\0" a; sleep 0.4; printf b
+	    sleep 0.4; echo E >&2; sleep 0.2; echo'
+	# The a's fill the line buffer and go out; b waits; E cuts them off.
+	[ "$(sed -E 's/^\+[0-9]+\.[0-9]{3} //; s/^a+$/A/' "$T/log")" = \
+	    "$(printf 'A\nE\nb')" ]
+	awk '{t[NR] = substr($1, 2)} END { exit !(t[3] - t[1] >= 0.3) }' "$T/log"
+}
+
+@test "--timestamps: at the end, the line the log ends in is finished first" {
+	run -0 tm -q --timestamps=elapsed -o "$T/log" -- sh -c \
+	    'head -c 262144 /dev/zero | tr "\0" a; sleep 0.2; printf E >&2
+	    sleep 0.2; printf b'
+	[ "$(sed -E 's/^\+[0-9]+\.[0-9]{3} //; s/^a+b$/Ab/' "$T/log")" = \
+	    "$(printf 'Ab\nE')" ]
+}
+
 @test "a log pipe nobody reads cannot hold tmrun past the deadline and grace" {
 	local opt t0 rc
 	mkfifo "$T/logfifo"
