@@ -22,9 +22,12 @@ load helpers
 @test "leftovers holding the pipe after a normal exit are ended: TERM, then KILL" {
 	local t0 rc=0
 	t0=$(now_ms)
-	# The leftover ignores TERM; its pid is the sleep's own (exec).
-	tm -v -k 1 -o "$T/log" -- sh -c '(trap "" TERM; exec sleep 300) &
-	    echo $! >"$0/left.pid"; echo main done' "$T" >"$T/out" 2>"$T/err" || rc=$?
+	# The leftover ignores TERM, before the command exits; its pid is the
+	# sleep's own (exec).
+	tm -v -k 1 -o "$T/log" -- sh -c 'sh -c '\''trap "" TERM
+	    echo $$ >"$0/left.pid"; exec sleep 300'\'' "$0" &
+	    until [ -s "$0/left.pid" ]; do sleep 0.01; done; echo main done' \
+	    "$T" >"$T/out" 2>"$T/err" || rc=$?
 	[ "$rc" -eq 0 ]
 	[ "$(cat "$T/log")" = "main done" ]
 	wait_gone "$(cat "$T/left.pid")" 1
