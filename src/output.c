@@ -43,6 +43,7 @@ stream_open(struct output *out, struct stream *s, int echo)
 	s->to = out->o->quiet && !out->o->on_failure ? echo : fd_own(echo);
 	s->echo = -1;
 	s->echo_own = s->to != echo;
+	s->name = echo == STDOUT_FILENO ? "standard output" : "standard error";
 	if (out->o->timestamps != TS_NONE)
 		s->line = xcalloc(1, CHUNK);
 }
@@ -141,8 +142,18 @@ output_started(struct output *out)
 	out->started = out->last_byte;
 }
 
-/* Echo what is pending.  A broken stdout (EPIPE) ends the echo, not the
- * command. */
+/* The echo cannot be written: it ends there, not the command or the log.
+ * A broken stdout (EPIPE, `| head`) is no news; anything else (a full
+ * disk) is said once. */
+void
+output_echo_failed(struct stream *s)
+{
+	if (errno != EPIPE)
+		tm_warn("cannot write %s", s->name);
+	s->echo = -1;
+}
+
+/* Echo what is pending. */
 static void
 echo_write(struct stream *s)
 {
@@ -155,7 +166,7 @@ echo_write(struct stream *s)
 	}
 	if (!s->echo_polled) {
 		if (write_all(s->echo, s->buf + s->off, n) == -1)
-			s->echo = -1;
+			output_echo_failed(s);
 		s->off = s->len = 0;
 		return;
 	}
@@ -163,7 +174,7 @@ echo_write(struct stream *s)
 		n = PIPE_BUF;	/* a pipe takes it after POLLOUT */
 	w = write(s->echo, s->buf + s->off, n);
 	if (w == -1 && errno != EINTR && errno != EAGAIN)
-		s->echo = -1;
+		output_echo_failed(s);
 	if (w > 0)
 		s->off += w;
 	if (s->off == s->len || s->echo == -1)

@@ -108,7 +108,7 @@ echo_side(struct output *out, struct stream *s, size_t n)
 	while (n > 0 && (k = read(out->side[0], s->buf,
 	    n < CHUNK ? n : CHUNK)) > 0) {
 		if (s->echo != -1 && write_all(s->echo, s->buf, k) == -1)
-			s->echo = -1;
+			output_echo_failed(s);
 		n -= k;
 	}
 }

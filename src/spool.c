@@ -82,11 +82,14 @@ spool_replay(struct output *out, int64_t until, int sigfd)
 			if ((r = read(out->spool, buf, k)) <= 0)
 				return;
 			if (!ok[i])
-				continue;	/* a closed stdout: carry on */
+				continue;	/* it failed: the other goes on */
 			rc = write_until(out->s[i].to, buf, r, until, sigfd);
-			if (rc < -1)
-				return;
-			ok[i] = rc == 0;
+			if (rc == -3)
+				return;	/* told to stop */
+			if (rc == -1 && errno != EPIPE)
+				tm_warn("cannot write %s", out->s[i].name);
+			if (!(ok[i] = rc == 0) && !ok[!i])
+				return;	/* nowhere to go */
 		}
 	}
 }

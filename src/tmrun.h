@@ -97,6 +97,7 @@ struct contain;
 struct stream {
 	int		 fd;		/* read end of the capture pipe, or -1 */
 	int		 to;		/* 1 or 2, or tmrun's own description of it */
+	const char	*name;		/* "standard output" or "standard error" */
 	int		 echo;		/* to; -1: not echoed, or it broke */
 	int		 echo_polled;	/* a pipe or tty: write after POLLOUT */
 	int		 echo_fifo;	/* the echo is a pipe */
@@ -204,6 +205,7 @@ void		 output_drop_slow(struct output *);
 int		 output_done(const struct output *);
 int		 output_busy(const struct output *);
 void		 output_echo(struct output *);
+void		 output_echo_failed(struct stream *);
 void		 output_finish(struct output *, int, int64_t, int);
 
 /* idle.c */

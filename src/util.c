@@ -29,6 +29,7 @@ static int64_t	 msg_wait = MSG_WAIT;	/* left of the wait: once spent, gone */
 
 static void	 vmsg(int, const char *, va_list) TM_PRINTFLIKE(2, 0);
 static void	 msg_write(const char *, size_t);
+static int	 fd_read_only(int);
 
 /* One line on stderr: "tmrun: msg[: strerror(errnum)]". */
 static void
@@ -311,11 +312,21 @@ write_until(int fd, const char *p, size_t n, int64_t until, int sigfd)
 /* Whether writes to a file of mode m, open as fd, can block on a reader: a
  * pipe, socket or terminal.  Those are written only after POLLOUT: through
  * a description of tmrun's own (fd_own), or PIPE_BUF bytes at a time, which
- * a pipe then takes without blocking (G10). */
+ * a pipe then takes without blocking (G10).  Not if fd is read-only: POLLOUT
+ * never comes, and a write fails at once. */
 int
 mode_polled(mode_t m, int fd)
 {
-	return (S_ISFIFO(m) || S_ISSOCK(m) || isatty(fd));
+	return ((S_ISFIFO(m) || S_ISSOCK(m) || isatty(fd)) && !fd_read_only(fd));
+}
+
+/* Whether fd is open for reading only (`1<&0`). */
+static int
+fd_read_only(int fd)
+{
+	int	fl;
+
+	return ((fl = fcntl(fd, F_GETFL)) != -1 && (fl & O_ACCMODE) == O_RDONLY);
 }
 
 /* The same for an open descriptor. */
@@ -385,6 +396,10 @@ fd_own(int fd)
 	if (ioctl(fd, TIOCGPTN, &ptn) == 0)
 		return (fd);
 #endif
+	/* Read-only (`1<&0`): opened for writing, the pipe would take the
+	 * echo, and keep its reader from ever seeing the end. */
+	if (fd_read_only(fd))
+		return (fd);
 	if (fstat(fd, &st) == -1)
 		return (fd);
 	if (S_ISFIFO(st.st_mode)) {

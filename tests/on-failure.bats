@@ -16,6 +16,15 @@ load helpers
 	[ "$stderr" = err1 ]
 }
 
+@test "--output-on-failure: a replay that cannot be written is said once" {
+	local rc=0
+	tm --output-on-failure -- sh -c 'seq 1000; echo e >&2; exit 3' \
+	    >/dev/full 2>"$T/err" || rc=$?
+	[ "$rc" -eq 3 ]
+	[ "$(cat "$T/err")" = "$(printf '%s\n' \
+	    'tmrun: cannot write standard output: No space left on device' e)" ]
+}
+
 @test "--output-on-failure replays in arrival order" {
 	local rc=0
 	tm --output-on-failure -o "$T/log" -- sh -c "$interleaved; exit 1" "$T/log" \
@@ -109,11 +118,13 @@ load helpers
 	mkfifo "$T/fifo"
 	exec 5<>"$T/fifo"
 	t0=$(now_ms)
-	(tm -t 1 -k 1 --output-on-failure -- sh -c 'head -c 1000000 /dev/zero; exit 3' \
-	    >"$T/fifo") 2>"$T/sh.err" || rc=$?
+	(tm -t 1 -k 1 --output-on-failure -- sh -c 'head -c 1000000 /dev/zero
+	    echo err >&2; exit 3' >"$T/fifo" 2>"$T/err") 2>"$T/sh.err" || rc=$?
 	exec 5>&-
 	[ "$rc" -eq 3 ]
 	[ "$(since_ms "$t0")" -lt 7000 ]
+	# stderr is a file: it gets its replay all the same.
+	[ "$(cat "$T/err")" = err ]
 }
 
 @test "--output-on-failure: a terminal nobody reads cannot hold the replay past the grace" {

@@ -81,6 +81,40 @@ load helpers
 	cmp "$T/log" <(seq 200000)
 }
 
+@test "an echo that cannot be written is said once; the command and the log go on" {
+	local rc=0
+	# e comes once the log holds all of stdout: its place is certain.
+	tm -o "$T/log" -- sh -c 'seq 100000
+	    until grep -qx 100000 "$0"; do sleep 0.01; done; echo e >&2; exit 3' \
+	    "$T/log" >/dev/full 2>"$T/err" || rc=$?
+	[ "$rc" -eq 3 ]
+	[ "$(cat "$T/err")" = "$(printf '%s\n' \
+	    'tmrun: cannot write standard output: No space left on device' e)" ]
+	cmp "$T/log" <(seq 100000; echo e)
+	rc=0
+	tm -i 5 -- sh -c 'echo o; echo e >&2' >"$T/out" 2>/dev/full || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(cat "$T/out")" = o ]
+}
+
+@test "a stdout open only for reading is not written through another door" {
+	local rc=0
+	# cat's stdin is the pipe tmrun's stdout reads from.
+	printf 'x\n' | tm -t 10 -o "$T/log" -- cat 1<&0 2>"$T/err" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(cat "$T/log")" = x ]
+	[ "$(cat "$T/err")" = \
+	    "tmrun: cannot write standard output: Bad file descriptor" ]
+	# A writer that stays: poll would never say there is room.
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	rc=0
+	tm -t 5 -o "$T/log" -- seq 3 1<"$T/fifo" 2>/dev/null || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 0 ]
+	cmp "$T/log" <(seq 3)
+}
+
 @test "a closed stdout still leaves the log complete" {
 	run -0 timeout 60 "$TMRUN" -o "$T/log" -- seq 100000 >&-
 	cmp "$T/log" <(seq 100000)
