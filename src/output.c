@@ -24,6 +24,8 @@ static void	echo_open(struct stream *);
 static void	echo_write(struct stream *);
 static void	stream_read(struct output *, struct stream *, int64_t);
 static void	stream_close(struct stream *);
+static int	stream_may_read(const struct output *, int);
+static void	stream_turns(struct output *, int);
 
 /* A pipe for one stream, whose echo goes to fd echo. */
 static void
@@ -186,6 +188,8 @@ stream_close(struct stream *s)
 {
 	close(s->fd);
 	s->fd = -1;
+	s->ahead = 0;
+	s->echo_wait = 0;	/* nothing left to move */
 }
 
 /* Read one chunk: log it, spool it, then echo it (or let the fast path
@@ -193,21 +197,24 @@ stream_close(struct stream *s)
 static void
 stream_read(struct output *out, struct stream *s, int64_t now)
 {
-	size_t	want = CHUNK;
+	size_t	want = CHUNK, most = SIZE_MAX;
 	ssize_t	n = -1;
 
 	if (s->budget == 0) {
 		stream_close(s);	/* drained all it held */
 		return;
 	}
-	if (s->budget < CHUNK)
-		want = (size_t)s->budget;
+	if (s->budget < most)
+		most = (size_t)s->budget;
+	if (s->ahead > 0 && s->ahead < most)
+		most = s->ahead;	/* the other's turn after that */
+	if (most < want)
+		want = most;
 	/* A stamp per byte at worst: keep what a slow log holds small. */
 	if (out->log_polled && out->logbuf != NULL && want > CHUNK / SLACK)
 		want = CHUNK / SLACK;
 	if (s->splice) {
-		n = splice_pump(out, s, s->budget < SIZE_MAX ?
-		    (size_t)s->budget : SIZE_MAX);
+		n = splice_pump(out, s, most);
 		if (n == -1 && errno != EAGAIN)
 			s->splice = 0;	/* nothing was moved: read below */
 		else if (n > 0)
@@ -216,6 +223,8 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 	if (n == -1 && !s->splice)
 		n = read(s->fd, s->buf, want);
 	if (n == -1 && (errno == EINTR || errno == EAGAIN)) {
+		if (!s->echo_wait)
+			s->ahead = 0;	/* nothing there after all */
 		/* Draining: an empty pipe is all there was. */
 		if (s->budget != UINT64_MAX && errno == EAGAIN && !s->echo_wait)
 			stream_close(s);
@@ -236,12 +245,43 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 			echo_write(s);
 	}
 moved:
+	s->ahead = (size_t)n < s->ahead ? s->ahead - (size_t)n : 0;
 	if (out->o->idle != 0)
 		idle_seen(out, s, n, now);
 	if (s->budget != UINT64_MAX && (s->budget -= n) == 0)
 		stream_close(s);	/* drained: an escapee may hold it open */
 }
 
+
+/* Whether stream i may be read now: not while the other one has bytes to
+ * take first (stream_turns), nor into a shared echo before the other's
+ * chunk is out. */
+static int
+stream_may_read(const struct output *out, int i)
+{
+	const struct stream	*t = &out->s[!i];
+
+	if (t->ahead > 0 && (out->s[i].ahead == 0 || out->first != i))
+		return (0);
+	return (!out->echo_shared || (t->len == t->off && !t->echo_wait));
+}
+
+/*
+ * Both streams have data: what each pipe holds now is taken in turns, first
+ * the one given (the log keeps arrival order), however many reads that
+ * takes.  Bytes that come meanwhile wait for the next turns, so neither
+ * stream can starve the other.
+ */
+static void
+stream_turns(struct output *out, int first)
+{
+	int	i, level;
+
+	for (i = 0; i < 2; i++)
+		if ((level = pipe_level(out->s[i].fd)) > 0)
+			out->s[i].ahead = (size_t)level;
+	out->first = first;
+}
 
 /*
  * The descriptors to poll for capture: a pipe while its echo and the log
@@ -265,10 +305,7 @@ output_fill(struct output *out, struct pollfd *pfd, int max)
 				continue;	/* the other stream's turn first */
 			pfd[n].fd = s->echo;
 			pfd[n].events = POLLOUT;
-		} else if (s->fd != -1 && !log_wait &&
-		    !(out->echo_shared && busy[!i])) {
-			/* Into a shared echo, a chunk at a time: the echo
-			 * keeps the order of the log. */
+		} else if (s->fd != -1 && !log_wait && stream_may_read(out, i)) {
 			pfd[n].fd = s->fd;
 			pfd[n].events = POLLIN;
 		} else
@@ -288,8 +325,18 @@ void
 output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 {
 	struct stream	*s;
-	int		 j;
+	int		 i, j, in[3] = { 0 }, ready[3] = { 0 };
 
+	for (j = 0; j < n; j++)
+		if (pfd[j].events == POLLIN) {
+			in[out->pfd_stream[j]] = 1;
+			ready[out->pfd_stream[j]] = pfd[j].revents != 0;
+		}
+	/* Both ready at once: stdout's first.  One ready while the other
+	 * is held back by its echo: the other's bytes came first. */
+	for (i = 0; i < 2 && !out->s[0].ahead && !out->s[1].ahead; i++)
+		if (ready[i] && (ready[!i] || (!in[!i] && out->s[!i].fd != -1)))
+			stream_turns(out, ready[!i] ? 0 : !i);
 	for (j = 0; j < n; j++) {
 		if (pfd[j].revents == 0)
 			continue;
@@ -304,12 +351,15 @@ output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 		}
 		s = &out->s[out->pfd_stream[j]];
 		if (pfd[j].events == POLLIN) {
-			stream_read(out, s, now);	/* G5: POLLHUP too */
+			/* The other stream may have filled up meanwhile. */
+			if (stream_may_read(out, out->pfd_stream[j]))
+				stream_read(out, s, now);	/* G5: POLLHUP too */
 			continue;
 		}
 		if (s->echo_wait) {
 			s->echo_wait = 0;
-			stream_read(out, s, now);
+			if (stream_may_read(out, out->pfd_stream[j]))
+				stream_read(out, s, now);
 		} else
 			echo_write(s);
 	}

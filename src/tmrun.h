@@ -115,6 +115,7 @@ struct stream {
 	int64_t		 line_at;	/* when its first byte came */
 	int		 midline;	/* the log holds its start already */
 	int		 level;		/* -i: bytes the pipe held after a read */
+	size_t		 ahead;		/* bytes to take before the other stream's */
 };
 
 /* Capture: the pipes, the echo, the log and the hold-back spool. */
@@ -126,6 +127,7 @@ struct output {
 	int		 side[2];	/* fast path: carries echo bound for a file */
 	int		 pfd_stream[3];	/* what each polled entry serves: 2 is the log */
 	int		 echo_shared;	/* stdout and stderr are one pipe or tty */
+	int		 first;		/* whose ahead bytes go first, if both have */
 	struct stream	*open;		/* --timestamps: whose line the log ends in */
 	int		 log;		/* -1: none or failed */
 	int		 log_polled;	/* a pipe or terminal: never block on it */

@@ -311,3 +311,34 @@ load helpers
 	cmp "$T/echo" "$T/log"
 	[ "$(wc -l <"$T/log")" -eq 360000 ]
 }
+
+@test "stderr written after stdout that a slow reader holds back is logged after it" {
+	# B is in tmrun's pipe, behind what the stuck echo holds, before A
+	# is written; the reader starts only after A had time to be read.
+	tm -o "$T/log" -- sh -c 'head -c 200000 /dev/zero | tr "\0" x; echo
+	    echo B; echo A >&2; touch "$0"' "$T/done" 2>/dev/null |
+	    { until [ -e "$T/done" ]; do sleep 0.05; done; sleep 0.3
+	      cat >/dev/null; }
+	{ head -c 200000 /dev/zero | tr '\0' x; printf '\nB\nA\n'; } >"$T/want"
+	cmp "$T/want" "$T/log"
+}
+
+@test "stdout waiting in the pipe goes to the log before stderr written after it" {
+	seq 400000 >"$T/nums"
+	{ cat "$T/nums"; echo LAST; } >"$T/want"
+	tm -o "$T/log" -- sh -c 'cat "$0"; echo LAST >&2' "$T/nums" \
+	    >>"$T/out" 2>&1
+	cmp "$T/want" "$T/log"
+	cmp "$T/want" "$T/out"
+	tm -o "$T/log" -- sh -c 'cat "$0"; echo LAST >&2' "$T/nums" 2>&1 |
+	    cat >"$T/out"
+	cmp "$T/want" "$T/log"
+	cmp "$T/want" "$T/out"
+}
+
+@test "behind a slow reader, stderr comes before stdout written after it" {
+	tm -o "$T/log" -- sh -c 'head -c 300000 /dev/zero; echo B >&2
+	    sleep 0.3; echo C' 2>/dev/null | { sleep 1; cat >/dev/null; }
+	{ head -c 300000 /dev/zero; printf 'B\nC\n'; } >"$T/want"
+	cmp "$T/want" "$T/log"
+}
