@@ -252,7 +252,6 @@ moved:
 		stream_close(s);	/* drained: an escapee may hold it open */
 }
 
-
 /* Whether stream i may be read now: not while the other one has bytes to
  * take first (stream_turns), nor into a shared echo before the other's
  * chunk is out. */
@@ -325,7 +324,7 @@ void
 output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 {
 	struct stream	*s;
-	int		 i, j, in[3] = { 0 }, ready[3] = { 0 };
+	int		 i, j, in[2] = { 0 }, ready[2] = { 0 };
 
 	for (j = 0; j < n; j++)
 		if (pfd[j].events == POLLIN) {
@@ -351,7 +350,7 @@ output_dispatch(struct output *out, struct pollfd *pfd, int n, int64_t now)
 		}
 		s = &out->s[out->pfd_stream[j]];
 		if (pfd[j].events == POLLIN) {
-			/* The other stream may have filled up meanwhile. */
+			/* Not before the other's turn, if one began above. */
 			if (stream_may_read(out, out->pfd_stream[j]))
 				stream_read(out, s, now);	/* G5: POLLHUP too */
 			continue;

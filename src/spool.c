@@ -86,8 +86,8 @@ spool_replay(struct output *out, int64_t until, int sigfd)
 			rc = write_until(out->s[i].to, buf, r, until, sigfd);
 			if (rc == -3)
 				return;	/* told to stop */
-			if (rc == -1 && errno != EPIPE)
-				tm_warn("cannot write %s", out->s[i].name);
+			if (rc == -1)
+				output_echo_failed(&out->s[i]);
 			if (!(ok[i] = rc == 0) && !ok[!i])
 				return;	/* nowhere to go */
 		}

@@ -29,7 +29,6 @@ static int64_t	 msg_wait = MSG_WAIT;	/* left of the wait: once spent, gone */
 
 static void	 vmsg(int, const char *, va_list) TM_PRINTFLIKE(2, 0);
 static void	 msg_write(const char *, size_t);
-static int	 fd_read_only(int);
 
 /* One line on stderr: "tmrun: msg[: strerror(errnum)]". */
 static void
@@ -309,6 +308,15 @@ write_until(int fd, const char *p, size_t n, int64_t until, int sigfd)
 	return (0);
 }
 
+/* Whether fd is open for reading only (`1<&0`). */
+static int
+fd_read_only(int fd)
+{
+	int	fl;
+
+	return ((fl = fcntl(fd, F_GETFL)) != -1 && (fl & O_ACCMODE) == O_RDONLY);
+}
+
 /* Whether writes to a file of mode m, open as fd, can block on a reader: a
  * pipe, socket or terminal.  Those are written only after POLLOUT: through
  * a description of tmrun's own (fd_own), or PIPE_BUF bytes at a time, which
@@ -318,15 +326,6 @@ int
 mode_polled(mode_t m, int fd)
 {
 	return ((S_ISFIFO(m) || S_ISSOCK(m) || isatty(fd)) && !fd_read_only(fd));
-}
-
-/* Whether fd is open for reading only (`1<&0`). */
-static int
-fd_read_only(int fd)
-{
-	int	fl;
-
-	return ((fl = fcntl(fd, F_GETFL)) != -1 && (fl & O_ACCMODE) == O_RDONLY);
 }
 
 /* The same for an open descriptor. */
