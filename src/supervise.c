@@ -92,6 +92,8 @@ supervise_send(struct run *r, int signo, int64_t now)
 static void
 supervise_terminate(struct run *r, int signo, int64_t now)
 {
+	int64_t	t;
+
 	supervise_send(r, signo, now);
 	if (signo == SIGKILL || r->o->kill_after == 0) {
 		supervise_kill(r, now);
@@ -99,8 +101,11 @@ supervise_terminate(struct run *r, int signo, int64_t now)
 	}
 	if (signo != SIGCONT && contain_signal(r->ct, SIGCONT) == -1)
 		tm_warn("cannot send SIGCONT");
+	/* A grace already running ends no later than it would have. */
+	t = clock_add(now, r->o->kill_after);
+	if (r->phase != PHASE_GRACE || t < r->kill_at)
+		r->kill_at = t;
 	r->phase = PHASE_GRACE;
-	r->kill_at = clock_add(now, r->o->kill_after);
 }
 
 /* SIGKILL to the tree, unless the first signal already was. */
@@ -263,6 +268,15 @@ supervise_step(struct run *r, int64_t now)
 		} else
 			supervise_recheck(r, now);
 	}
+	/* After a forwarded signal, or the leftovers' SIGTERM, -t still
+	 * holds, and -i while the command runs. */
+	if (r->phase == PHASE_GRACE && !r->timed_out) {
+		if (now >= r->deadline)
+			supervise_timeout(r, WHY_DEADLINE, now);
+		else if (!r->reaped && now >= supervise_idle_at(r) &&
+		    idle_passed(r->out, now, r->o->idle))
+			supervise_timeout(r, WHY_IDLE, now);
+	}
 	if (r->phase == PHASE_GRACE && now >= r->kill_at)
 		supervise_kill(r, now);
 	if (r->phase == PHASE_GRACE || r->phase == PHASE_KILLED) {
@@ -299,6 +313,13 @@ supervise_next(const struct run *r)
 		    r->deadline;
 		break;
 	case PHASE_GRACE:
+		t = r->kill_at;
+		if (!r->timed_out && r->deadline < t)
+			t = r->deadline;
+		if (!r->timed_out && !r->reaped &&
+		    (idle = supervise_idle_at(r)) < t)
+			t = idle;
+		break;
 	case PHASE_KILLED:
 		t = r->kill_at;
 		break;

@@ -45,6 +45,20 @@ started() { wait_file "$T/ready" && cat "$T/tmrun.pid"; }
 	[ "$(since_ms "$t0")" -lt 6000 ]
 }
 
+@test "a forwarded signal the command survives leaves -t and -i in force" {
+	local t0 opt
+	for opt in -t1 -i1; do
+		rm -f "$T/ready"
+		t0=$(now_ms)
+		tm_bg "$opt" -k 30 sh -c 'trap "" USR1; echo >"$0/ready"
+		    while :; do sleep 0.1; done' "$T"
+		kill -USR1 "$(started)"
+		tm_wait
+		[ "$bg_status" -eq 124 ]
+		[ "$(since_ms "$t0")" -lt 6000 ]
+	done
+}
+
 @test "a second SIGINT during the grace kills at once" {
 	local t0
 	tm_bg -k 30 sh -c 'trap "" INT; echo >"$0/ready"; sleep 300' "$T"
