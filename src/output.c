@@ -403,18 +403,23 @@ output_drain_start(struct output *out)
 /*
  * G10: echo that cannot be written in time is dropped, and so is a pipe
  * log's waiting output, with a warning; a file log is written in full.
+ * An echo that keeps up goes on: the other stream no longer holds it back.
  */
 void
 output_drop_slow(struct output *out)
 {
-	int	i;
+	struct stream	*s;
+	int		 i;
 
 	if (log_waiting(out))
 		log_stop(out);
 	for (i = 0; i < 2; i++) {
-		out->s[i].echo = -1;
-		out->s[i].echo_wait = 0;
-		out->s[i].off = out->s[i].len = 0;
+		s = &out->s[i];
+		if (s->len == s->off && !s->echo_wait)
+			continue;
+		s->echo = -1;
+		s->echo_wait = 0;
+		s->off = s->len = 0;
 	}
 }
 

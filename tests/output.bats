@@ -274,6 +274,21 @@ load helpers
 	[ "$(stat -c %s "$T/log")" -eq 200000 ]
 }
 
+@test "past the grace, a stuck stdout echo holds back no stderr echo" {
+	local rc opt
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# a reader that never reads
+	# 300000 bytes stick the echo, yet fit in the pipes: "after" is written.
+	for opt in -o"$T/log" -i1h; do
+		rc=0
+		tm -t 1 -k 1 "$opt" -- sh -c 'head -c 300000 /dev/zero
+		    echo after >&2; sleep 300' >"$T/fifo" 2>"$T/err" || rc=$?
+		[ "$rc" -eq 124 ]
+		[ "$(cat "$T/err")" = after ]
+	done
+	exec 5>&-
+}
+
 @test "a closed stdout ends the echo, not the log, on the --timestamps and -a paths" {
 	local opt
 	for opt in --timestamps=elapsed -a; do
