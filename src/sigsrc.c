@@ -20,9 +20,12 @@ static const int forwarded[] = {
  * log past `ulimit -f` gets EFBIG, not SIGXFSZ. */
 static const int harmless[] = {
 	SIGCHLD, SIGALRM, SIGPIPE, SIGTTIN, SIGTTOU, SIGURG, SIGCONT, SIGWINCH,
-	SIGXFSZ, SIGVTALRM, SIGPROF, SIGSYS,
+	SIGXFSZ, SIGXCPU, SIGVTALRM, SIGPROF, SIGSYS,
 #ifdef SIGIO
 	SIGIO,
+#endif
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
 #endif
 #ifdef SIGPWR
 	SIGPWR,

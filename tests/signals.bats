@@ -75,8 +75,8 @@ started() { wait_file "$T/ready" && cat "$T/tmrun.pid"; }
 	local s pid
 	tm_bg sh -c 'echo >"$0/ready"; sleep 1; exit 5' "$T"
 	pid=$(started)
-	for s in ALRM CHLD PIPE TTIN TTOU URG CONT WINCH XFSZ VTALRM PROF IO PWR \
-	    RTMIN RTMIN+5 RTMAX; do
+	for s in ALRM CHLD PIPE TTIN TTOU URG CONT WINCH XFSZ XCPU VTALRM PROF IO \
+	    PWR STKFLT RTMIN RTMIN+5 RTMAX; do
 		kill -"$s" "$pid"
 	done
 	sleep 0.2
