@@ -20,7 +20,8 @@ function __tmrun_has_command
 end
 
 set -l sigs HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
-    TERM CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH SYS
+    TERM CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH SYS \
+    STKFLT IO PWR RTMIN RTMAX
 set -l opt 'not __tmrun_has_command'
 
 complete -c tmrun -n $opt -s t -l timeout -x -d 'Deadline for the whole tree (0: none)'

@@ -29,6 +29,20 @@ static const struct {
 	{ "URG", SIGURG }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
 	{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF }, { "WINCH", SIGWINCH },
 	{ "SYS", SIGSYS },
+#ifdef SIGSTKFLT
+	{ "STKFLT", SIGSTKFLT },
+#endif
+#ifdef SIGIO
+	{ "IO", SIGIO },
+#endif
+#ifdef SIGPOLL
+	{ "POLL", SIGPOLL },
+#endif
+#ifdef SIGPWR
+	{ "PWR", SIGPWR },
+#endif
+	/* Other names for the same signals, as kill(1) takes them. */
+	{ "IOT", SIGABRT }, { "CLD", SIGCHLD },
 };
 
 static const struct {
@@ -144,13 +158,17 @@ parse_size(const char *s, uint64_t *bytes)
 	return (0);
 }
 
-/* A signal name (TERM, SIGTERM, any case) or number; -1 if none. */
+/*
+ * A signal name (TERM, SIGTERM, any case; RTMIN+N, RTMAX-N) or number; -1
+ * if none.
+ */
 int
 parse_signal(const char *s)
 {
 	char	*end;
-	long	 n;
+	long	 n = 0;
 	size_t	 i;
+	int	 max;
 
 	if (isdigit((unsigned char)*s)) {
 		n = strtol(s, &end, 10);
@@ -163,10 +181,21 @@ parse_signal(const char *s)
 	for (i = 0; i < sizeof signals / sizeof signals[0]; i++)
 		if (strcasecmp(s, signals[i].name) == 0)
 			return (signals[i].signo);
-	return (-1);
+	max = strncasecmp(s, "RTMAX", 5) == 0;
+	if (!max && strncasecmp(s, "RTMIN", 5) != 0)
+		return (-1);
+	if (s[5] != '\0') {
+		if (s[5] != (max ? '-' : '+') || !isdigit((unsigned char)s[6]))
+			return (-1);
+		n = strtol(s + 6, &end, 10);
+		if (*end != '\0' || n > SIGRTMAX - SIGRTMIN)
+			return (-1);
+	}
+	return ((int)(max ? SIGRTMAX - n : SIGRTMIN + n));
 }
 
-/* "SIGTERM", or "SIG40" for one without a name; returns buf. */
+/* "SIGTERM", "SIGRTMIN+2", or "SIG99" for one without a name; returns
+ * buf. */
 const char *
 signal_name(int signo, char *buf, size_t len)
 {
@@ -177,7 +206,16 @@ signal_name(int signo, char *buf, size_t len)
 			snprintf(buf, len, "SIG%s", signals[i].name);
 			return (buf);
 		}
-	snprintf(buf, len, "SIG%d", signo);
+	if (signo == SIGRTMIN)
+		snprintf(buf, len, "SIGRTMIN");
+	else if (signo == SIGRTMAX)
+		snprintf(buf, len, "SIGRTMAX");
+	else if (signo > SIGRTMIN && signo - SIGRTMIN <= SIGRTMAX - signo)
+		snprintf(buf, len, "SIGRTMIN+%d", signo - SIGRTMIN);
+	else if (signo > SIGRTMIN && signo < SIGRTMAX)
+		snprintf(buf, len, "SIGRTMAX-%d", SIGRTMAX - signo);
+	else
+		snprintf(buf, len, "SIG%d", signo);
 	return (buf);
 }
 

@@ -35,9 +35,24 @@ load helpers
 	run -138 tm --preserve-status -t 0.2 --signal=usr1 sleep 10
 }
 
+@test "-s takes every name kill -l gives, RTMIN+N and RTMAX-N too; -v says it" {
+	local s
+	for s in $(kill -l | tr '\t' '\n' | sed -n 's/^ *[0-9]*) SIG//p'); do
+		run -0 tm -s "$s" true
+	done
+	for s in PWR IO STKFLT RTMIN RTMIN+1 RTMAX-2 RTMAX; do
+		run -$((128 + $(kill -l "$s"))) --separate-stderr \
+		    tm -v --preserve-status -t 0.2 -s "$s" sleep 10
+	done
+	[[ "$stderr" = *"sent SIGRTMAX to 1 process"* ]]
+	run -$((128 + $(kill -l ABRT))) tm --preserve-status -t 0.2 -s IOT sleep 10
+	run --separate-stderr tm -v -t 0.2 -s rtmin+1 sleep 10
+	[[ "$stderr" = *"sent SIGRTMIN+1 to 1 process"* ]]
+}
+
 @test "a bad signal is a usage error" {
 	local s
-	for s in NOPE SIGNOPE 0 -1 99999 '' 1x; do
+	for s in NOPE SIGNOPE 0 -1 99999 '' 1x RTMIN+99 RTMAX+1 RTMIN- RT; do
 		run -125 --separate-stderr tm -s "$s" true
 		[ "$stderr" = "tmrun: invalid signal: '$s' (see 'tmrun --help')" ]
 	done
