@@ -50,6 +50,7 @@ supervise_reap(struct run *r)
 	    (pid == -1 && errno == EINTR)) {
 		if (pid == r->pid) {
 			r->reaped = 1;
+			r->reaped_at = clock_now();
 			r->status = status;
 		}
 	}
@@ -379,12 +380,14 @@ supervise_exit_code(const struct run *r)
 	return (EXIT_CANCELED);
 }
 
-/* -v: the last line says how the command ended and what tmrun returns. */
+/* -v: the last line says how the command ended, when, and what tmrun
+ * returns. */
 static void
 supervise_summary(const struct run *r)
 {
 	char	name[16];
-	int64_t	ms = (r->ended - r->started) / NS_PER_MS;
+	int64_t	ms = ((r->reaped ? r->reaped_at : r->ended) - r->started) /
+		    NS_PER_MS;
 
 	if (r->reaped && WIFSIGNALED(r->status))
 		logv("command killed by %s after %" PRId64 ".%03" PRId64

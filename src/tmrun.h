@@ -174,6 +174,7 @@ struct run {
 	enum why	 why;
 	int		 timed_out;
 	int		 reaped;
+	int64_t		 reaped_at;	/* when its exit was seen */
 	int		 status;	/* wait status of the command */
 	int64_t		 started;
 	int64_t		 deadline;	/* -t instant, or TM_NEVER */

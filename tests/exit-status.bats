@@ -15,6 +15,20 @@ load helpers
 	run -137 tm sh -c 'kill -KILL $$'
 }
 
+@test "-v ends with how the command ended, when, and tmrun's exit status" {
+	run -3 --separate-stderr tm -v sh -c 'exit 3'
+	[[ "${stderr_lines[-1]}" =~ ^"tmrun: command exited with status 3 after "[0-9]+\.[0-9]{3}"s; exit status 3"$ ]]
+	run -124 --separate-stderr tm -v -t 0.2 sleep 10
+	[[ "${stderr_lines[-1]}" =~ ^"tmrun: command killed by SIGTERM after "[0-9]+\.[0-9]{3}"s (timed out); exit status 124"$ ]]
+}
+
+@test "-v times the command's exit, not the end of what it left running" {
+	run -0 --separate-stderr tm -v -k 3 -- sh -c \
+	    '(trap "" TERM; exec sleep 30) & exit 0'
+	[[ "${stderr_lines[-1]}" =~ ^"tmrun: command exited with status 0 after "([0-9]+)\.[0-9]{3}"s; exit status 0"$ ]]
+	[ "${BASH_REMATCH[1]}" -lt 2 ]
+}
+
 @test "a timeout gives 124" {
 	run -124 tm -t 0.2 sleep 10
 }
