@@ -38,6 +38,7 @@ static void	supervise_timeout(struct run *, enum why, int64_t);
 static void	supervise_recheck(struct run *, int64_t);
 static void	supervise_bound_drain(struct run *, int64_t);
 static int64_t	supervise_idle_at(const struct run *);
+static int	supervise_empty(struct run *, int64_t);
 
 /* Collect every child that has ended; a subreaper also gets orphans. */
 static void
@@ -235,6 +236,18 @@ supervise_recheck(struct run *r, int64_t now)
 	r->recheck_at = clock_add(now, r->recheck_gap);
 }
 
+/* Whether the tree is gone.  Output from leftovers wakes the loop often:
+ * /proc is read no more than every RECHECK_MIN, and a recheck is always
+ * due by then. */
+static int
+supervise_empty(struct run *r, int64_t now)
+{
+	if (now < r->scan_at)
+		return (0);
+	r->scan_at = clock_add(now, RECHECK_MIN);
+	return (contain_empty(r->ct));
+}
+
 /*
  * Move the phase on from what is known now.  The only place phases change
  * apart from the signal handling above.
@@ -245,7 +258,7 @@ supervise_step(struct run *r, int64_t now)
 	const struct opts	*o = r->o;
 
 	if (r->phase == PHASE_RUNNING && r->reaped) {
-		if (o->keep_orphans || contain_empty(r->ct))
+		if (o->keep_orphans || supervise_empty(r, now))
 			supervise_drain(r);
 		else {
 			r->phase = PHASE_LINGER;
@@ -257,7 +270,7 @@ supervise_step(struct run *r, int64_t now)
 	    idle_passed(r->out, now, r->o->idle))
 		supervise_timeout(r, WHY_IDLE, now);
 	if (r->phase == PHASE_LINGER) {
-		if (contain_empty(r->ct))
+		if (supervise_empty(r, now))
 			supervise_drain(r);
 		else if (now >= r->deadline)
 			supervise_timeout(r, WHY_DEADLINE, now);
@@ -281,7 +294,7 @@ supervise_step(struct run *r, int64_t now)
 	if (r->phase == PHASE_GRACE && now >= r->kill_at)
 		supervise_kill(r, now);
 	if (r->phase == PHASE_GRACE || r->phase == PHASE_KILLED) {
-		if (r->reaped && contain_empty(r->ct))
+		if (r->reaped && supervise_empty(r, now))
 			supervise_drain(r);
 		else if (r->phase == PHASE_KILLED && now >= r->kill_at) {
 			tm_warnx("processes outlived SIGKILL; leaving them");

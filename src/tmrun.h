@@ -183,6 +183,7 @@ struct run {
 	int64_t		 drain_until;	/* echo still pending then is dropped */
 	int64_t		 recheck_at;	/* next look at an unwatchable tree */
 	int64_t		 recheck_gap;
+	int64_t		 scan_at;	/* no look at the tree before then */
 	int64_t		 ended;
 	struct sigrec	 sent[MAX_SIGREC];
 	int		 nsent;
