@@ -27,7 +27,9 @@ main(int argc, char **argv)
 	 * descriptors opened below. */
 	pdeath_start();
 	/* Before the signal source: a FIFO log may block here, as with tee,
-	 * and Ctrl-C must still end tmrun. */
+	 * and Ctrl-C must still end tmrun; the harmless signals are ignored
+	 * from here. */
+	sigsrc_save();
 	output_open(&out, &o);
 	r.sigfd = sigsrc_open();
 	if (contain_open(&ct, o.contain) == -1)

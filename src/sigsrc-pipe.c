@@ -34,7 +34,6 @@ sigsrc_open(void)
 	struct sigaction	sa;
 	int			signo;
 
-	sigsrc_save();
 	if (compat_pipe2(self_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		tm_die(EXIT_CANCELED, "pipe");
 	sa.sa_flags = SA_RESTART;

@@ -16,7 +16,6 @@ sigsrc_open(void)
 {
 	int	fd;
 
-	sigsrc_save();
 	if (sigprocmask(SIG_BLOCK, &sigsrc_watched, NULL) == -1)
 		tm_die(EXIT_CANCELED, "sigprocmask");
 	fd = signalfd(-1, &sigsrc_watched, SFD_NONBLOCK | SFD_CLOEXEC);

@@ -34,7 +34,9 @@ static const int harmless[] = {
 
 static void	watch_harmless(int);
 
-/* Watch signo, noting whether the caller had it ignored. */
+/* Watch signo, noting whether the caller had it ignored.  Until the
+ * signal source is open it is ignored: a FIFO log can keep tmrun waiting
+ * in open(2) before that. */
 static void
 watch_harmless(int signo)
 {
@@ -43,6 +45,12 @@ watch_harmless(int signo)
 	if (sigaction(signo, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
 		sigaddset(&inherited_ignored, signo);
 	sigaddset(&sigsrc_watched, signo);
+	if (signo == SIGCHLD)
+		return;
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(signo, &sa, NULL);
 }
 
 /* Whether tmrun passes signo on to the command's group. */
@@ -58,7 +66,8 @@ sigsrc_is_forwarded(int signo)
 }
 
 /*
- * Record the inherited mask and dispositions and choose the watched set.
+ * Record the inherited mask and dispositions and choose the watched set;
+ * called before anything can block.
  * SIGCHLD goes back to SIG_DFL: an inherited SIG_IGN would have the kernel
  * reap the command before tmrun sees its status.
  */

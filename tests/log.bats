@@ -243,3 +243,24 @@ load helpers
 	[ "$(cat "$T/rc")" -eq 124 ]
 	[ "$(since_ms "$t0")" -lt 6000 ]
 }
+
+@test "stray signals while a FIFO log waits for its reader neither end nor stop tmrun" {
+	local pid s end=$((SECONDS + 10))
+	mkfifo "$T/logfifo"
+	tm_bg -o "$T/logfifo" -- echo hi
+	pid=$(cat "$T/tmrun.pid")
+	until [ "$(cat "/proc/$pid/wchan" 2>/dev/null)" = wait_for_partner ]; do
+		[ "$SECONDS" -lt "$end" ]
+		sleep 0.02
+	done
+	for s in ALRM TTIN TTOU XCPU VTALRM PROF PWR RTMIN; do
+		kill -"$s" "$pid"
+	done
+	sleep 0.2
+	alive "$pid"
+	[ "$(sed 's/.*) //' "/proc/$pid/stat" | cut -c1)" != T ]
+	cat "$T/logfifo" >"$T/log"
+	tm_wait
+	[ "$bg_status" -eq 0 ]
+	[ "$(cat "$T/log")" = hi ]
+}
