@@ -133,15 +133,18 @@ parse_duration(const char *s, int64_t *ns)
 	return (0);
 }
 
-/* A byte count with an optional K, M or G (powers of 1024), saturating. */
+/* A byte count with an optional K, M or G (powers of 1024), saturating
+ * short of UINT64_MAX, which stands for no limit. */
 int
 parse_size(const char *s, uint64_t *bytes)
 {
-	uint64_t	n = 0, mul = 1;
+	uint64_t	n = 0, mul = 1, d;
 	const char	*p;
 
-	for (p = s; isdigit((unsigned char)*p); p++)
-		n = n > (UINT64_MAX - 9) / 10 ? UINT64_MAX : n * 10 + (*p - '0');
+	for (p = s; isdigit((unsigned char)*p); p++) {
+		d = (uint64_t)(*p - '0');
+		n = n > (UINT64_MAX - d) / 10 ? UINT64_MAX : n * 10 + d;
+	}
 	if (p == s)
 		return (-1);
 	if (*p == 'K' || *p == 'k')
@@ -154,7 +157,7 @@ parse_size(const char *s, uint64_t *bytes)
 		p++;
 	if (*p != '\0')
 		return (-1);
-	*bytes = n > UINT64_MAX / mul ? UINT64_MAX : n * mul;
+	*bytes = n > (UINT64_MAX - 1) / mul ? UINT64_MAX - 1 : n * mul;
 	return (0);
 }
 

@@ -46,6 +46,8 @@ load helpers
 	[ "$stderr" = "tmrun: --append needs --output (see 'tmrun --help')" ]
 	run -125 tm --timestamps true
 	run -125 tm --max-output=1K true
+	run -125 tm --max-output=18446744073709551615 true
+	run -125 tm --max-output=17179869184G true
 }
 
 @test "a last line with no newline and NUL bytes reach the log byte-exact" {
