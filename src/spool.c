@@ -88,6 +88,9 @@ spool_replay(struct output *out, int64_t until, int sigfd)
 				return;	/* told to stop */
 			if (rc == -1)
 				output_echo_failed(&out->s[i]);
+			else if (rc == -2)
+				tm_warnx("%s is not read in time; the rest of "
+				    "its output is not shown", out->s[i].name);
 			if (!(ok[i] = rc == 0) && !ok[!i])
 				return;	/* nowhere to go */
 		}

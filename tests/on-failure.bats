@@ -123,8 +123,9 @@ load helpers
 	exec 5>&-
 	[ "$rc" -eq 3 ]
 	[ "$(since_ms "$t0")" -lt 7000 ]
-	# stderr is a file: it gets its replay all the same.
-	[ "$(cat "$T/err")" = err ]
+	# stderr is a file: it gets its replay all the same, and is told.
+	[ "$(cat "$T/err")" = "tmrun: standard output is not read in time; the rest of its output is not shown
+err" ]
 }
 
 @test "--output-on-failure: a terminal nobody reads cannot hold the replay past the grace" {
