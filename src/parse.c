@@ -62,13 +62,15 @@ static int
 parse_term(const char **sp, int64_t *ns)
 {
 	const char	*s = *sp;
-	uint64_t	 ip = 0, frac = 0, scale = 1, num, part;
+	uint64_t	 ip = 0, frac = 0, scale = 1, num, part, d;
 	int64_t		 unit = NS_PER_S;
 	int		 digits = 0, rest = 0;
 	size_t		 i, len;
 
-	for (; isdigit((unsigned char)*s); s++, digits++)
-		ip = ip > UINT64_MAX / 10 ? UINT64_MAX : ip * 10 + (*s - '0');
+	for (; isdigit((unsigned char)*s); s++, digits++) {
+		d = (uint64_t)(*s - '0');
+		ip = ip > (UINT64_MAX - d) / 10 ? UINT64_MAX : ip * 10 + d;
+	}
 	if (*s == '.') {
 		/* Nine digits of the unit are plenty; any beyond round up. */
 		for (s++; isdigit((unsigned char)*s); s++, digits++) {

@@ -44,6 +44,10 @@ load helpers
 	run -0 tm -t 99999999999999999999999999999d sleep 0.5
 	run -0 tm -t 106751d23h47m16.854775808s sleep 0.5
 	run -0 tm -t 18446744073709551616ms sleep 0.5
+	# 2^64 + 1 ms and 2^64 s: past the last digit that fits
+	run -0 tm -t 18446744073709551617ms sleep 0.5
+	run -0 tm --preserve-status -t 0.5 -s USR1 -k 18446744073709551616 \
+	    sh -c 'trap "exit 0" USR1; sleep 2 & wait'
 }
 
 @test "a positive duration too small to count still is not zero" {
