@@ -109,11 +109,18 @@ duration_arg(const char *opt, const char *arg)
 	return (ns);
 }
 
-/* The option as the user typed it, for messages. */
+/* The option as the user typed it, for messages: a long one as written,
+ * a short one by its letter (getopt may be inside a cluster such as -xv,
+ * and moves optind on only at its end). */
 static const char *
-option_seen(char **argv)
+option_seen(char **argv, int before)
 {
-	return (tm_quote(argv[optind - 1]));
+	static char	letter[3] = "-";
+
+	if (optind > before && strncmp(argv[optind - 1], "--", 2) == 0)
+		return (tm_quote(argv[optind - 1]));
+	letter[1] = (char)optopt;
+	return (tm_quote(letter));
 }
 
 /*
@@ -123,7 +130,7 @@ option_seen(char **argv)
 void
 options_parse(struct opts *o, int argc, char **argv)
 {
-	int	ch;
+	int	ch, before;
 
 	memset(o, 0, sizeof *o);
 	o->signal = SIGTERM;
@@ -131,7 +138,8 @@ options_parse(struct opts *o, int argc, char **argv)
 	o->contain = CONTAIN_AUTO;
 	opterr = 0;
 	o->max_output = UINT64_MAX;
-	while ((ch = getopt_long(argc, argv, "+:t:s:k:i:o:aqvhV", longopts,
+	while ((before = optind,
+	    ch = getopt_long(argc, argv, "+:t:s:k:i:o:aqvhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 't':
@@ -193,9 +201,11 @@ options_parse(struct opts *o, int argc, char **argv)
 			puts(PACKAGE_NAME " " PACKAGE_VERSION);
 			print_exit();
 		case ':':
-			usage_error("option '%s' needs a value", option_seen(argv));
+			usage_error("option '%s' needs a value",
+			    option_seen(argv, before));
 		default:
-			usage_error("unknown option '%s'", option_seen(argv));
+			usage_error("unknown option '%s'",
+			    option_seen(argv, before));
 		}
 	}
 	if (optind >= argc)

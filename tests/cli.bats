@@ -31,10 +31,17 @@ load helpers
 	[ -z "$output" ]
 	run -125 --separate-stderr tm -x true
 	[ "$stderr" = "tmrun: unknown option '-x' (see 'tmrun --help')" ]
+	# Inside a cluster, and after options with values: still the letter.
+	run -125 --separate-stderr tm -t 5 -xv true
+	[ "$stderr" = "tmrun: unknown option '-x' (see 'tmrun --help')" ]
+	run -125 --separate-stderr tm -vx true
+	[ "$stderr" = "tmrun: unknown option '-x' (see 'tmrun --help')" ]
 }
 
 @test "an option without its value is exit 125" {
 	run -125 --separate-stderr tm -t
+	[ "$stderr" = "tmrun: option '-t' needs a value (see 'tmrun --help')" ]
+	run -125 --separate-stderr tm -vt
 	[ "$stderr" = "tmrun: option '-t' needs a value (see 'tmrun --help')" ]
 	run -125 --separate-stderr tm --signal
 	[ "$stderr" = "tmrun: option '--signal' needs a value (see 'tmrun --help')" ]
