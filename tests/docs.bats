@@ -63,4 +63,11 @@ complete_words() {
 @test "bash completes the command word with commands" {
 	run -0 complete_words tmrun -t 5 ech
 	[[ "$output" == *echo* ]]
+	# Values joined to their option, alone or in a cluster, take no word.
+	run -0 complete_words tmrun -vt5s ech
+	[[ "$output" == *echo* ]]
+	run -0 complete_words tmrun -qo/tmp/log -vs TE
+	[ "$output" = TERM ]
+	run -0 complete_words tmrun -vs TERM ech
+	[[ "$output" == *echo* ]]
 }
