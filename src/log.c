@@ -61,7 +61,8 @@ log_open(struct output *out, const char *path)
 	flags = O_WRONLY | O_CREAT | O_CLOEXEC | (o->append ? O_APPEND :
 	    O_TRUNC);
 	if ((out->log = open(path, flags, 0666)) == -1)
-		tm_die(EXIT_CANCELED, "%s", tm_quote(path));
+		tm_die(EXIT_CANCELED, "%s", *path != '\0' ? tm_quote(path) :
+		    "''");
 	/* A pipe nobody reads must not hold tmrun past a deadline. */
 	out->log_polled = fd_polled(out->log);
 	out->log_own = out->log_polled && set_nonblock_own(out->log);

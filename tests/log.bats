@@ -23,6 +23,9 @@ load helpers
 	[ ! -e "$T/ran" ]
 	run -125 tm -o "$T" -- touch "$T/ran"
 	[ ! -e "$T/ran" ]
+	run -125 --separate-stderr tm -o '' -- touch "$T/ran"
+	[ "$stderr" = "tmrun: '': No such file or directory" ]
+	[ ! -e "$T/ran" ]
 }
 
 @test "a log write error is one warning; echo goes on; the command's status" {
