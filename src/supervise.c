@@ -133,7 +133,9 @@ supervise_signal(struct run *r, int signo, int64_t now)
 	if (!sigsrc_is_forwarded(signo))
 		return;
 	if (r->phase == PHASE_DRAINING) {
-		output_drop_slow(r->out);	/* the user wants out */
+		/* The user wants out: echo that waits is dropped from now. */
+		r->drain_until = now;
+		output_drop_slow(r->out);
 		return;
 	}
 	if (r->phase == PHASE_KILLED)

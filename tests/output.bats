@@ -291,6 +291,24 @@ load helpers
 	exec 5>&-
 }
 
+@test "one SIGINT gets tmrun out of a drain stuck on both echoes" {
+	local pid rc=0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# a reader that never reads
+	# No deadline: the drain waits on the reader until told to stop.
+	timeout -s KILL 60 "$TMRUN" -o "$T/log" -- sh -c 'head -c 300000 /dev/zero
+	    echo after >&2; echo >"$0/done"' "$T" >"$T/fifo" 2>&1 3>&- &
+	pid=$!
+	wait_file "$T/done"
+	cat /proc/$pid/task/$pid/children >"$T/tmrun.pid"
+	sleep 0.5
+	kill -INT "$(cat "$T/tmrun.pid")"
+	wait "$pid" || rc=$?
+	exec 5>&-
+	[ "$rc" -eq 0 ]
+	[ "$(tail -c 6 "$T/log")" = after ]
+}
+
 @test "a closed stdout ends the echo, not the log, on the --timestamps and -a paths" {
 	local opt
 	for opt in --timestamps=elapsed -a; do
