@@ -38,7 +38,7 @@ static void	supervise_timeout(struct run *, enum why, int64_t);
 static void	supervise_recheck(struct run *, int64_t);
 static void	supervise_bound_drain(struct run *, int64_t);
 static int64_t	supervise_idle_at(const struct run *);
-static int	supervise_empty(struct run *, int64_t);
+static int	supervise_empty(struct run *, int64_t, int);
 
 /* Collect every child that has ended; a subreaper also gets orphans. */
 static void
@@ -239,13 +239,16 @@ supervise_recheck(struct run *r, int64_t now)
 }
 
 /* Whether the tree is gone.  Output from leftovers wakes the loop often:
- * /proc is read no more than every RECHECK_MIN, and a recheck is always
- * due by then. */
+ * /proc is read at most every RECHECK_MIN (then supervise_next wakes the
+ * loop for the look put off), unless a decision waits on it (force). */
 static int
-supervise_empty(struct run *r, int64_t now)
+supervise_empty(struct run *r, int64_t now, int force)
 {
-	if (now < r->scan_at)
+	if (!force && now < r->scan_at) {
+		r->scan_due = 1;
 		return (0);
+	}
+	r->scan_due = 0;
 	r->scan_at = clock_add(now, RECHECK_MIN);
 	return (contain_empty(r->ct));
 }
@@ -260,7 +263,7 @@ supervise_step(struct run *r, int64_t now)
 	const struct opts	*o = r->o;
 
 	if (r->phase == PHASE_RUNNING && r->reaped) {
-		if (o->keep_orphans || supervise_empty(r, now))
+		if (o->keep_orphans || supervise_empty(r, now, 1))
 			supervise_drain(r);
 		else {
 			r->phase = PHASE_LINGER;
@@ -272,7 +275,8 @@ supervise_step(struct run *r, int64_t now)
 	    idle_passed(r->out, now, r->o->idle))
 		supervise_timeout(r, WHY_IDLE, now);
 	if (r->phase == PHASE_LINGER) {
-		if (supervise_empty(r, now))
+		if (supervise_empty(r, now, now >= r->deadline ||
+		    now >= r->linger_until))
 			supervise_drain(r);
 		else if (now >= r->deadline)
 			supervise_timeout(r, WHY_DEADLINE, now);
@@ -284,25 +288,27 @@ supervise_step(struct run *r, int64_t now)
 		} else
 			supervise_recheck(r, now);
 	}
-	/* After a forwarded signal, or the leftovers' SIGTERM, -t still
-	 * holds, and -i while the command runs. */
-	if (r->phase == PHASE_GRACE && !r->timed_out) {
+	/* A command that survives a forwarded signal is still under -t and
+	 * -i. */
+	if (r->phase == PHASE_GRACE && !r->timed_out && !r->reaped) {
 		if (now >= r->deadline)
 			supervise_timeout(r, WHY_DEADLINE, now);
-		else if (!r->reaped && now >= supervise_idle_at(r) &&
+		else if (now >= supervise_idle_at(r) &&
 		    idle_passed(r->out, now, r->o->idle))
 			supervise_timeout(r, WHY_IDLE, now);
 	}
+	if ((r->phase == PHASE_GRACE || r->phase == PHASE_KILLED) &&
+	    r->reaped) {
+		if (supervise_empty(r, now, now >= r->kill_at))
+			supervise_drain(r);
+		else
+			supervise_recheck(r, now);
+	}
 	if (r->phase == PHASE_GRACE && now >= r->kill_at)
 		supervise_kill(r, now);
-	if (r->phase == PHASE_GRACE || r->phase == PHASE_KILLED) {
-		if (r->reaped && supervise_empty(r, now))
-			supervise_drain(r);
-		else if (r->phase == PHASE_KILLED && now >= r->kill_at) {
-			tm_warnx("processes outlived SIGKILL; leaving them");
-			supervise_drain(r);
-		} else if (r->reaped)
-			supervise_recheck(r, now);
+	else if (r->phase == PHASE_KILLED && now >= r->kill_at) {
+		tm_warnx("processes outlived SIGKILL; leaving them");
+		supervise_drain(r);
 	}
 	if (r->phase == PHASE_DRAINING && now >= r->drain_until)
 		output_drop_slow(r->out);	/* G10 */
@@ -330,7 +336,7 @@ supervise_next(const struct run *r)
 		break;
 	case PHASE_GRACE:
 		t = r->kill_at;
-		if (!r->timed_out && r->deadline < t)
+		if (!r->timed_out && !r->reaped && r->deadline < t)
 			t = r->deadline;
 		if (!r->timed_out && !r->reaped &&
 		    (idle = supervise_idle_at(r)) < t)
@@ -346,6 +352,8 @@ supervise_next(const struct run *r)
 	if ((r->phase == PHASE_LINGER || r->phase == PHASE_GRACE ||
 	    r->phase == PHASE_KILLED) && r->reaped && r->recheck_at < t)
 		t = r->recheck_at;
+	if (r->scan_due && r->phase != PHASE_DRAINING && r->scan_at < t)
+		t = r->scan_at;
 	return (t);
 }
 

@@ -184,6 +184,7 @@ struct run {
 	int64_t		 recheck_at;	/* next look at an unwatchable tree */
 	int64_t		 recheck_gap;
 	int64_t		 scan_at;	/* no look at the tree before then */
+	int		 scan_due;	/* a look was put off until then */
 	int64_t		 ended;
 	struct sigrec	 sent[MAX_SIGREC];
 	int		 nsent;

@@ -43,8 +43,8 @@ load helpers
 	for s in PWR IO STKFLT RTMIN RTMIN+1 RTMAX-2 RTMAX; do
 		run -$((128 + $(kill -l "$s"))) --separate-stderr \
 		    tm -v --preserve-status -t 0.2 -s "$s" sleep 10
+		[[ "$stderr" = *"sent SIG$s to 1 process"* ]]
 	done
-	[[ "$stderr" = *"sent SIGRTMAX to 1 process"* ]]
 	run -$((128 + $(kill -l ABRT))) tm --preserve-status -t 0.2 -s IOT sleep 10
 	run --separate-stderr tm -v -t 0.2 -s rtmin+1 sleep 10
 	[[ "$stderr" = *"sent SIGRTMIN+1 to 1 process"* ]]

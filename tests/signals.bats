@@ -50,13 +50,25 @@ started() { wait_file "$T/ready" && cat "$T/tmrun.pid"; }
 	for opt in -t1 -i1; do
 		rm -f "$T/ready"
 		t0=$(now_ms)
-		tm_bg "$opt" -k 30 sh -c 'trap "" USR1; echo >"$0/ready"
+		tm_bg -v "$opt" -k 30 sh -c 'trap "" USR1; echo >"$0/ready"
 		    while :; do sleep 0.1; done' "$T"
 		kill -USR1 "$(started)"
 		tm_wait
 		[ "$bg_status" -eq 124 ]
 		[ "$(since_ms "$t0")" -lt 6000 ]
+		# The signal came first, then the timeout.
+		sed -n '1s/ to .*//p; 2s/ after .*//p' "$T/err" >"$T/seen"
+		[ "$(cat "$T/seen")" = "tmrun: sent SIGUSR1
+tmrun: timed out" ]
 	done
+}
+
+@test "a command killed by a forwarded signal is not timed out by -t later" {
+	tm_bg -t 1 -k 3 sh -c '(trap "" TERM; exec sleep 30) &
+	    echo >"$0/ready"; sleep 30' "$T"
+	kill -TERM "$(started)"
+	tm_wait
+	[ "$bg_status" -eq 143 ]
 }
 
 @test "a second SIGINT during the grace kills at once" {

@@ -37,6 +37,12 @@ load helpers
 	[ "$(since_ms "$t0")" -lt 9000 ]
 }
 
+@test "a deadline passing while leftovers are ended keeps the command's status" {
+	# The command exits 3 at once; its leftover ignores SIGTERM and lives
+	# through -t until SIGKILL.
+	run -3 tm -t 0.5 -k 2 -- sh -c '(trap "" TERM; exec sleep 30) & exit 3'
+}
+
 # live_tasks PID: how many of its threads are not zombies.
 live_tasks() {
 	cat /proc/"$1"/task/*/stat 2>/dev/null | sed 's/.*) //' |
