@@ -122,22 +122,27 @@ supervise_kill(struct run *r, int64_t now)
 
 /*
  * A signal to tmrun.  Forwarded ones go to the command's group and start
- * the grace; a second SIGINT during the grace kills at once.  The rest
- * only wake the loop (SIGCONT: act on a deadline passed while stopped).
+ * the grace; a second SIGINT during the grace kills at once.  In any phase
+ * they bound the echo: the user wants out.  The rest only wake the loop
+ * (SIGCONT: act on a deadline passed while stopped).
  */
 static void
 supervise_signal(struct run *r, int signo, int64_t now)
 {
+	int64_t	t;
 	int	n;
 
 	if (!sigsrc_is_forwarded(signo))
 		return;
 	if (r->phase == PHASE_DRAINING) {
-		/* The user wants out: echo that waits is dropped from now. */
-		r->drain_until = now;
+		/* No tree to wait for: what is stuck goes now, and what gets
+		 * stuck after a moment (G10). */
 		output_drop_slow(r->out);
+		if ((t = clock_add(now, GIVE_UP)) < r->drain_until)
+			r->drain_until = t;
 		return;
 	}
+	supervise_bound_drain(r, now);
 	if (r->phase == PHASE_KILLED)
 		return;
 	if (signo == SIGINT && r->phase == PHASE_GRACE) {
@@ -150,7 +155,6 @@ supervise_signal(struct run *r, int signo, int64_t now)
 	supervise_record(r, signo, n, now);
 	if (r->phase == PHASE_RUNNING || r->phase == PHASE_LINGER) {
 		r->why = WHY_SIGNAL;
-		supervise_bound_drain(r, now);
 		if (r->o->kill_after == 0)
 			supervise_kill(r, now);
 		else {

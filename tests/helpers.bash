@@ -47,9 +47,15 @@ done'
 
 # Start tmrun in the background, its pid in $T/tmrun.pid; output to files.
 # SIGINT and SIGQUIT are set back to default, as an interactive shell would.
-tm_bg() {
+tm_bg() { tm_bg_to "$T/out" "$T/err" "$@"; }
+
+# tm_bg_to OUT ERR ARGS...: tm_bg, with tmrun's stdout and stderr opened on
+# OUT and ERR (a FIFO, say).
+tm_bg_to() {
+	local out=$1 err=$2
+	shift 2
 	timeout -s KILL 60 env --default-signal=INT,QUIT "$TMRUN" "$@" \
-	    >"$T/out" 2>"$T/err" 3>&- &
+	    >"$out" 2>"$err" 3>&- &
 	echo $! >"$T/guard.pid"
 	# The guard execs nothing: find tmrun as its child.
 	local end=$((SECONDS + 10)) p=

@@ -292,21 +292,54 @@ load helpers
 }
 
 @test "one SIGINT gets tmrun out of a drain stuck on both echoes" {
-	local pid rc=0
 	mkfifo "$T/fifo"
 	exec 5<>"$T/fifo"	# a reader that never reads
 	# No deadline: the drain waits on the reader until told to stop.
-	timeout -s KILL 60 "$TMRUN" -o "$T/log" -- sh -c 'head -c 300000 /dev/zero
-	    echo after >&2; echo >"$0/done"' "$T" >"$T/fifo" 2>&1 3>&- &
-	pid=$!
+	tm_bg_to "$T/fifo" "$T/fifo" -o "$T/log" -- sh -c '
+	    head -c 300000 /dev/zero; echo after >&2; echo >"$0/done"' "$T"
 	wait_file "$T/done"
-	cat /proc/$pid/task/$pid/children >"$T/tmrun.pid"
 	sleep 0.5
 	kill -INT "$(cat "$T/tmrun.pid")"
-	wait "$pid" || rc=$?
+	tm_wait
 	exec 5>&-
-	[ "$rc" -eq 0 ]
+	[ "$bg_status" -eq 0 ]
 	[ "$(tail -c 6 "$T/log")" = after ]
+}
+
+@test "a signal during the drain still lets a fast reader take its echo" {
+	local cat_pid
+	mkfifo "$T/logfifo" "$T/out"
+	exec 5<>"$T/logfifo"	# a log nobody reads holds the drain
+	cat "$T/out" >"$T/echo" &
+	cat_pid=$!
+	tm_bg_to "$T/out" "$T/out" -o "$T/logfifo" -- sh -c \
+	    'head -c 200000 /dev/zero; echo >"$0/done"; exit 1' "$T"
+	wait_file "$T/done"
+	sleep 0.5
+	kill -INT "$(cat "$T/tmrun.pid")"
+	tm_wait
+	wait "$cat_pid"
+	exec 5>&-
+	[ "$bg_status" -eq 1 ]
+	# The zeros, and the warning about the log on the same pipe
+	[ "$(tr -cd '\0' <"$T/echo" | wc -c)" -eq 200000 ]
+}
+
+@test "a signal while leftovers are ended bounds a stuck echo too" {
+	local t0
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"	# a reader that never reads
+	tm_bg_to "$T/fifo" "$T/err" -k 1 -o "$T/log" -- sh -c '
+	    (trap "" TERM; exec sleep 30) >/dev/null 2>&1 &
+	    head -c 300000 /dev/zero; echo >"$0/done"' "$T"
+	wait_file "$T/done"
+	sleep 0.3
+	t0=$(now_ms)
+	kill -TERM "$(cat "$T/tmrun.pid")"
+	tm_wait
+	exec 5>&-
+	[ "$bg_status" -eq 0 ]
+	[ "$(since_ms "$t0")" -lt 6000 ]
 }
 
 @test "a closed stdout ends the echo, not the log, on the --timestamps and -a paths" {
