@@ -53,6 +53,20 @@ static const struct {
 	{ NS_PER_HOUR, "h" }, { NS_PER_DAY, "d" },
 };
 
+/* Decimal digits at s into *n, saturating at UINT64_MAX; returns what
+ * follows them. */
+static const char *
+parse_digits(const char *s, uint64_t *n)
+{
+	uint64_t	d;
+
+	for (*n = 0; isdigit((unsigned char)*s); s++) {
+		d = (uint64_t)(*s - '0');
+		*n = *n > (UINT64_MAX - d) / 10 ? UINT64_MAX : *n * 10 + d;
+	}
+	return (s);
+}
+
 /*
  * Read one "NUMBER[UNIT]" term at *sp into *ns (rounded up, saturating at
  * TM_NEVER) and advance *sp.  A missing unit means seconds.  Returns -1 on
@@ -62,15 +76,13 @@ static int
 parse_term(const char **sp, int64_t *ns)
 {
 	const char	*s = *sp;
-	uint64_t	 ip = 0, frac = 0, scale = 1, num, part, d;
+	uint64_t	 ip, frac = 0, scale = 1, num, part;
 	int64_t		 unit = NS_PER_S;
-	int		 digits = 0, rest = 0;
+	int		 digits, rest = 0;
 	size_t		 i, len;
 
-	for (; isdigit((unsigned char)*s); s++, digits++) {
-		d = (uint64_t)(*s - '0');
-		ip = ip > (UINT64_MAX - d) / 10 ? UINT64_MAX : ip * 10 + d;
-	}
+	s = parse_digits(s, &ip);
+	digits = s != *sp;
 	if (*s == '.') {
 		/* Nine digits of the unit are plenty; any beyond round up. */
 		for (s++; isdigit((unsigned char)*s); s++, digits++) {
@@ -140,14 +152,10 @@ parse_duration(const char *s, int64_t *ns)
 int
 parse_size(const char *s, uint64_t *bytes)
 {
-	uint64_t	n = 0, mul = 1, d;
+	uint64_t	n, mul = 1;
 	const char	*p;
 
-	for (p = s; isdigit((unsigned char)*p); p++) {
-		d = (uint64_t)(*p - '0');
-		n = n > (UINT64_MAX - d) / 10 ? UINT64_MAX : n * 10 + d;
-	}
-	if (p == s)
+	if ((p = parse_digits(s, &n)) == s)
 		return (-1);
 	if (*p == 'K' || *p == 'k')
 		mul = 1024;

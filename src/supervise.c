@@ -340,11 +340,12 @@ supervise_next(const struct run *r)
 		break;
 	case PHASE_GRACE:
 		t = r->kill_at;
-		if (!r->timed_out && !r->reaped && r->deadline < t)
-			t = r->deadline;
-		if (!r->timed_out && !r->reaped &&
-		    (idle = supervise_idle_at(r)) < t)
-			t = idle;
+		if (!r->timed_out && !r->reaped) {	/* -t and -i hold */
+			if (r->deadline < t)
+				t = r->deadline;
+			if ((idle = supervise_idle_at(r)) < t)
+				t = idle;
+		}
 		break;
 	case PHASE_KILLED:
 		t = r->kill_at;
