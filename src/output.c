@@ -25,6 +25,7 @@ static void	echo_write(struct stream *);
 static void	stream_read(struct output *, struct stream *, int64_t);
 static void	stream_close(struct stream *);
 static int	stream_may_read(const struct output *, int);
+static int	echo_owed(const struct stream *);
 static void	stream_turns(struct output *, int);
 
 /* A pipe for one stream, whose echo goes to fd echo. */
@@ -155,6 +156,13 @@ output_echo_failed(struct stream *s)
 	s->echo = -1;
 }
 
+/* Whether the stream's echo still has bytes to write or move. */
+static int
+echo_owed(const struct stream *s)
+{
+	return (s->len > s->off || s->echo_wait);
+}
+
 /* Echo what is pending. */
 static void
 echo_write(struct stream *s)
@@ -262,7 +270,7 @@ stream_may_read(const struct output *out, int i)
 
 	if (t->ahead > 0 && (out->s[i].ahead == 0 || out->first != i))
 		return (0);
-	return (!out->echo_shared || (t->len == t->off && !t->echo_wait));
+	return (!out->echo_shared || !echo_owed(t));
 }
 
 /*
@@ -296,7 +304,7 @@ output_fill(struct output *out, struct pollfd *pfd, int max)
 	int		 i, n = 0, busy[2], log_wait = log_waiting(out);
 
 	for (i = 0; i < 2; i++)
-		busy[i] = out->s[i].len > out->s[i].off || out->s[i].echo_wait;
+		busy[i] = echo_owed(&out->s[i]);
 	for (i = 0; i < 2 && n < max; i++) {
 		s = &out->s[i];
 		if (busy[i]) {
@@ -373,7 +381,7 @@ output_busy(const struct output *out)
 	if (log_waiting(out))
 		return (1);
 	for (i = 0; i < 2; i++)
-		if (out->s[i].len > out->s[i].off || out->s[i].echo_wait)
+		if (echo_owed(&out->s[i]))
 			return (1);
 	return (0);
 }
@@ -415,7 +423,7 @@ output_drop_slow(struct output *out)
 		log_stop(out);
 	for (i = 0; i < 2; i++) {
 		s = &out->s[i];
-		if (s->len == s->off && !s->echo_wait)
+		if (!echo_owed(s))
 			continue;
 		s->echo = -1;
 		s->echo_wait = 0;
@@ -432,8 +440,7 @@ output_done(const struct output *out)
 	if (log_waiting(out))
 		return (0);
 	for (i = 0; i < 2; i++)
-		if (out->s[i].fd != -1 || out->s[i].len > out->s[i].off ||
-		    out->s[i].echo_wait)
+		if (out->s[i].fd != -1 || echo_owed(&out->s[i]))
 			return (0);
 	return (1);
 }
