@@ -36,7 +36,7 @@ complete -c tmrun -n $opt -l output-on-failure -d 'Print the output only if the 
 complete -c tmrun -n $opt -l timestamps -f -a 'iso elapsed' -d 'Prefix each line in FILE with the time'
 complete -c tmrun -n $opt -l max-output -x -d 'Write at most SIZE bytes (K, M, G) to FILE'
 complete -c tmrun -n $opt -l wait-delay -x -d 'Let leftover processes run this long (default 0)'
-complete -c tmrun -n $opt -l keep-orphans -d 'Leave leftover processes running'
+complete -c tmrun -n $opt -l keep-orphans -d 'Leave leftover processes running after --wait-delay'
 complete -c tmrun -n $opt -l preserve-status -d "On timeout, exit with the command's status"
 complete -c tmrun -n $opt -s v -l verbose -d 'Say on stderr what is signalled, and how it ended'
 complete -c tmrun -n $opt -s h -l help -d 'Print the help and exit'

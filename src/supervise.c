@@ -267,7 +267,8 @@ supervise_step(struct run *r, int64_t now)
 	const struct opts	*o = r->o;
 
 	if (r->phase == PHASE_RUNNING && r->reaped) {
-		if (o->keep_orphans || supervise_empty(r, now, 1))
+		if ((o->keep_orphans && o->wait_delay == 0) ||
+		    supervise_empty(r, now, 1))
 			supervise_drain(r);
 		else {
 			r->phase = PHASE_LINGER;
@@ -284,7 +285,10 @@ supervise_step(struct run *r, int64_t now)
 			supervise_drain(r);
 		else if (now >= r->deadline)
 			supervise_timeout(r, WHY_DEADLINE, now);
-		else if (now >= r->linger_until) {
+		else if (now >= r->linger_until && o->keep_orphans) {
+			logv("the command exited; leaving what it left running");
+			supervise_drain(r);
+		} else if (now >= r->linger_until) {
 			/* G4: what the command left behind goes too. */
 			r->why = WHY_LEFTOVERS;
 			logv("the command exited; terminating what it left");

@@ -280,10 +280,10 @@ load helpers
 	local rc opt
 	mkfifo "$T/fifo"
 	exec 5<>"$T/fifo"	# a reader that never reads
-	# 300000 bytes stick the echo, yet fit in the pipes: "after" is written.
+	# 200000 bytes stick the echo, yet fit in a capture pipe: "after" is written.
 	for opt in -o"$T/log" -i1h; do
 		rc=0
-		tm -t 1 -k 1 "$opt" -- sh -c 'head -c 300000 /dev/zero
+		tm -t 1 -k 1 "$opt" -- sh -c 'head -c 200000 /dev/zero
 		    echo after >&2; sleep 300' >"$T/fifo" 2>"$T/err" || rc=$?
 		[ "$rc" -eq 124 ]
 		[ "$(cat "$T/err")" = after ]

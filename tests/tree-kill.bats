@@ -80,14 +80,16 @@ live_tasks() {
 	[ "$(since_ms "$t0")" -lt 5000 ]
 }
 
-@test "--wait-delay lets leftovers finish and logs what they write" {
-	local t0 rc=0
-	t0=$(now_ms)
-	tm --wait-delay=10 -o "$T/log" -- sh -c '(sleep 0.5; echo late) & echo early' \
-	    >"$T/out" 2>&1 || rc=$?
-	[ "$rc" -eq 0 ]
-	[ "$(cat "$T/log")" = "$(printf 'early\nlate')" ]
-	[ "$(since_ms "$t0")" -lt 5000 ]
+@test "--wait-delay lets leftovers finish and logs what they write (also with --keep-orphans)" {
+	local t0 rc opt
+	for opt in --wait-delay=10 --keep-orphans; do
+		t0=$(now_ms) rc=0
+		tm $opt --wait-delay=10 -o "$T/log" -- \
+		    sh -c '(sleep 0.5; echo late) & echo early' >"$T/out" 2>&1 || rc=$?
+		[ "$rc" -eq 0 ]
+		[ "$(cat "$T/log")" = "$(printf 'early\nlate')" ]
+		[ "$(since_ms "$t0")" -lt 5000 ]
+	done
 }
 
 @test "--wait-delay ends leftovers that outstay it" {
@@ -109,6 +111,21 @@ live_tasks() {
 	[ "$(since_ms "$t0")" -lt 3000 ]
 	[ "$(cat "$T/log")" = hi ]
 	alive "$(cat "$T/left.pid")"
+}
+
+@test "--keep-orphans --wait-delay: what outstays the delay is left running" {
+	local t0 rc=0
+	t0=$(now_ms)
+	tm -v --keep-orphans --wait-delay=0.5 -o "$T/log" -- \
+	    sh -c 'sleep 300 & echo $! >"$0/left.pid"; echo hi' "$T" \
+	    >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" -eq 0 ]
+	t0=$(since_ms "$t0")
+	[ "$t0" -ge 400 ]
+	[ "$t0" -lt 4000 ]
+	[ "$(cat "$T/log")" = hi ]
+	alive "$(cat "$T/left.pid")"
+	! grep -q 'sent SIG' "$T/err"
 }
 
 @test "--keep-orphans: a deadline still kills the whole tree" {
