@@ -124,6 +124,35 @@ option_seen(char **argv, int before)
 	return (tm_quote(letter));
 }
 
+/* Why getopt_long refused the long option arg: it is ambiguous, takes no
+ * value, or is unknown. */
+static TM_DEAD void
+long_option_error(const char *arg)
+{
+	const struct option	*lo;
+	char			 names[512] = "";
+	size_t			 len = strcspn(arg + 2, "="), at = 0;
+	int			 n = 0;
+
+	for (lo = longopts; len > 0 && lo->name != NULL; lo++) {
+		if (strncmp(lo->name, arg + 2, len) != 0)
+			continue;
+		if (lo->name[len] == '\0')
+			usage_error("option '--%s' takes no value", lo->name);
+		if (at < sizeof names)
+			at += snprintf(names + at, sizeof names - at, "%s--%s",
+			    n > 0 ? ", " : "", lo->name);
+		n++;
+	}
+	/* A prefix of option names: no bytes to quote. */
+	if (n == 1)
+		usage_error("option '%s' takes no value", names);
+	if (n > 1)
+		usage_error("option '%.*s' is ambiguous: %s", (int)len + 2,
+		    arg, names);
+	usage_error("unknown option '%s'", tm_quote(arg));
+}
+
 /*
  * Fill o from the command line, or exit: 0 for --help and --version, 125
  * for a usage error.  Options end at the first operand or at "--".
@@ -205,6 +234,9 @@ options_parse(struct opts *o, int argc, char **argv)
 			usage_error("option '%s' needs a value",
 			    option_seen(argv, before));
 		default:
+			if (optind > before &&
+			    strncmp(argv[optind - 1], "--", 2) == 0)
+				long_option_error(argv[optind - 1]);
 			usage_error("unknown option '%s'",
 			    option_seen(argv, before));
 		}

@@ -38,6 +38,18 @@ load helpers
 	[ "$stderr" = "tmrun: unknown option '-x' (see 'tmrun --help')" ]
 }
 
+@test "an ambiguous long option, or one given a value it takes none of, says so" {
+	run -125 --separate-stderr tm --out="$T/log" touch "$T/ran"
+	[ "$stderr" = "tmrun: option '--out' is ambiguous: --output, --output-on-failure (see 'tmrun --help')" ]
+	run -125 --separate-stderr tm --verb=1 touch "$T/ran"
+	[ "$stderr" = "tmrun: option '--verbose' takes no value (see 'tmrun --help')" ]
+	run -125 --separate-stderr tm --keep-orphans=yes touch "$T/ran"
+	[ "$stderr" = "tmrun: option '--keep-orphans' takes no value (see 'tmrun --help')" ]
+	[ ! -e "$T/ran" ]
+	# A prefix that is one option's alone is that option.
+	run -0 tm --timeo=5 --verb true
+}
+
 @test "an option without its value is exit 125" {
 	run -125 --separate-stderr tm -t
 	[ "$stderr" = "tmrun: option '-t' needs a value (see 'tmrun --help')" ]
