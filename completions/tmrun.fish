@@ -1,28 +1,46 @@
 # fish completion for tmrun(1)
 
-# True once the command to run is on the line: what follows is its own.
-function __tmrun_has_command
+# The words of the command to run and its arguments, if it is on the line;
+# the status is 1 while options are still being typed, 2 if the word
+# being typed is an option's value.
+function __tmrun_command
     set -l tokens (commandline -opc)
     set -e tokens[1]
     set -l value 0
-    for tok in $tokens
+    while set -q tokens[1]
         if test $value -eq 1
             set value 0
-        else if string match -q -- -- $tok
-            return 0
-        else if string match -rq -- '^(-[vhVaq]*[tskio]|--timeout|--signal|--kill-after|--idle-timeout|--output|--max-output|--wait-delay)$' $tok
+        else if test "$tokens[1]" = --
+            set -e tokens[1]
+            break
+        else if string match -rq -- '^(-[vhVaq]*[tskio]|--timeout|--signal|--kill-after|--idle-timeout|--output|--max-output|--wait-delay)$' $tokens[1]
             set value 1 # the next word is its value
-        else if not string match -q -- '-*' $tok
-            return 0
+        else if not string match -q -- '-*' $tokens[1]
+            break
         end
+        set -e tokens[1]
     end
-    return 1
+    test $value -eq 1; and return 2
+    string escape -- $tokens
+    set -q tokens[1]
+end
+
+# The command and its own arguments, completed as if typed alone.
+function __tmrun_complete_command
+    set -l words (__tmrun_command)
+    switch $status
+        case 2
+            return
+        case 1 # no command yet: an option is no command
+            string match -q -- '-*' (commandline -ct); and return
+    end
+    complete --do-complete=(string join -- ' ' $words (commandline -ct))
 end
 
 set -l sigs HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
     TERM CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH SYS \
     STKFLT IO PWR RTMIN RTMAX
-set -l opt 'not __tmrun_has_command'
+set -l opt 'not __tmrun_command >/dev/null'
 
 complete -c tmrun -n $opt -s t -l timeout -x -d 'Deadline for the whole tree (0: none)'
 complete -c tmrun -n $opt -s s -l signal -x -a "$sigs" -d 'First signal on the deadline (default TERM)'
@@ -42,7 +60,5 @@ complete -c tmrun -n $opt -s v -l verbose -d 'Say on stderr what is signalled, a
 complete -c tmrun -n $opt -s h -l help -d 'Print the help and exit'
 complete -c tmrun -n $opt -s V -l version -d 'Print the version and exit'
 
-# The command, then its own arguments.  The options that take a value go
-# first and without "--": the helper would count a "--" as one of them.
-complete -c tmrun -x -a '(__fish_complete_subcommand -t -s -k -i -o --timeout --signal --kill-after \
-    --idle-timeout --output --max-output --wait-delay)'
+# The command, then its own arguments.
+complete -c tmrun -x -a '(__tmrun_complete_command)'

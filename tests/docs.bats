@@ -71,3 +71,42 @@ complete_words() {
 	run -0 complete_words tmrun -vs TERM ech
 	[[ "$output" == *echo* ]]
 }
+
+# fish_complete LINE: what the fish completion offers at the end of LINE.
+fish_complete() {
+	fish -N -c 'source $argv[1]; complete -C$argv[2]' \
+	    "$S/completions/tmrun.fish" "$1" | cut -f1
+}
+
+@test "fish completes the command after options, clusters and --" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	local line
+	for line in 'tmrun -vt 5 ech' 'tmrun -vt5 ech' 'tmrun -- ech' 'tmrun ech'; do
+		run -0 fish_complete "$line"
+		[[ "$output" == *echo* ]] || { echo "$line: $output"; return 1; }
+	done
+	run -0 fish_complete 'tmrun -vt '	# a value: no command
+	[ -z "$output" ]
+	run -0 fish_complete 'tmrun --timeo'
+	[ "$output" = --timeout ]
+	run -0 fish_complete 'tmrun -vs TE'
+	[ "$output" = TERM ]
+}
+
+# zsh_complete LINE: what the zsh completion offers at the end of LINE.
+zsh_complete() {
+	rm -f "$T/zsh.out"
+	zsh -f "$S/tests/zsh-complete.zsh" "$S/completions" "$T/zsh.out" "$1"
+	grep . "$T/zsh.out" | sort -u
+}
+
+@test "zsh completes the command after options, clusters and --" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	local line
+	for line in 'tmrun -vt 5 ech' 'tmrun -- ech' 'tmrun -v -- ech'; do
+		run -0 zsh_complete "$line"
+		[[ "$output" == *echo* ]] || { echo "$line: $output"; return 1; }
+	done
+	run -0 zsh_complete 'tmrun --timeo'
+	[ "$output" = --timeout ]
+}
