@@ -24,6 +24,7 @@ static void	echo_open(struct stream *);
 static void	echo_write(struct stream *);
 static void	stream_read(struct output *, struct stream *, int64_t);
 static void	stream_close(struct stream *);
+static void	stream_grow(struct output *, struct stream *);
 static int	stream_may_read(const struct output *, int);
 static int	echo_owed(const struct stream *);
 static void	stream_turns(struct output *, int);
@@ -39,6 +40,7 @@ stream_open(struct output *out, struct stream *s, int echo)
 	s->fd = fd[0];
 	/* One read takes what the pipe holds: measured the cheapest size. */
 	compat_pipe_size(fd[0], CHUNK);
+	s->cap = compat_pipe_cap(fd[0]);
 	out->child[echo - 1] = fd[1];
 	s->buf = xcalloc(1, CHUNK + SLACK);
 	s->budget = UINT64_MAX;
@@ -200,6 +202,19 @@ stream_close(struct stream *s)
 	s->echo_wait = 0;	/* nothing left to move */
 }
 
+/* The fast path's pipe was found full: enlarge it, and the side pipe.  Not
+ * before: a pipe's size counts against the user's pipe-user-pages-soft,
+ * used or not, and past that limit every new pipe of the user's is small. */
+static void
+stream_grow(struct output *out, struct stream *s)
+{
+	compat_pipe_size(s->fd, s->grow);
+	if (s->splice && out->side[1] != -1)
+		compat_pipe_size(out->side[1], s->grow);
+	s->cap = compat_pipe_cap(s->fd);
+	s->grow = 0;
+}
+
 /* Read one chunk: log it, spool it, then echo it (or let the fast path
  * move it). */
 static void
@@ -253,6 +268,8 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 			echo_write(s);
 	}
 moved:
+	if (s->grow != 0 && n >= s->cap)
+		stream_grow(out, s);
 	s->ahead = (size_t)n < s->ahead ? s->ahead - (size_t)n : 0;
 	if (out->o->idle != 0)
 		idle_seen(out, s, n, now);

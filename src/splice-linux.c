@@ -13,7 +13,7 @@
 #include "tmrun.h"
 #include "compat.h"
 
-#define PUMP_MAX	(1024 * 1024)	/* the capture pipes' size */
+#define PUMP_MAX	(1024 * 1024)	/* the capture pipes' size once found full */
 
 static void	log_splice(struct output *, struct stream *, size_t);
 static ssize_t	echo_busy(struct stream *);
@@ -43,16 +43,17 @@ splice_setup(struct output *out)
 		if (s->echo == -1 || (s->echo_polled && !s->echo_fifo))
 			continue;
 		s->splice = 1;
-		compat_pipe_size(s->fd, PUMP_MAX);
+		s->grow = PUMP_MAX;
 		side |= !s->echo_fifo && out->log != -1;
 	}
 	if (side && (tm_pipe(out->side) == -1 || set_nonblock(out->side[0])
 	    == -1 || set_nonblock(out->side[1]) == -1)) {
 		out->s[0].splice = out->s[1].splice = 0;
+		out->s[0].grow = out->s[1].grow = 0;
 		return;
 	}
-	if (side)
-		compat_pipe_size(out->side[1], PUMP_MAX);
+	if (side)	/* as large as the streams: it must fill for them to grow */
+		compat_pipe_size(out->side[1], CHUNK);
 }
 
 /* EAGAIN: wait for room in the echo if that was it (the command's pipe

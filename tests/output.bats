@@ -410,3 +410,28 @@ load helpers
 	{ head -c 300000 /dev/zero; printf 'B\nC\n'; } >"$T/want"
 	cmp "$T/want" "$T/log"
 }
+
+@test "fast-path capture pipes grow only once found full" {
+	local ps small pid
+	grep -q '^#define HAVE_SPLICE 1' "$(dirname "$TMRUN")/config.h" ||
+	    skip "no fast path in this build"
+	ps=$(dirname "$TMRUN")/tests/pipe-size
+	# The echo and the log are files: a quiet command leaves them small.
+	tm -o "$T/log" -- sh -c '"$0" 3 4 3>&1 4>&2 >"$1"' "$ps" "$T/size" \
+	    >"$T/out"
+	small=$(head -n 1 "$T/size")
+	[ "$small" -gt 0 ] || skip "no pipe sizes here"
+	[ "$(tail -n 1 "$T/size")" = "$small" ]
+	# With tmrun stopped, the command fills the pipe.
+	rm "$T/size"
+	tm_bg -o "$T/log" -- sh -c 'until [ -e "$1.go" ]; do sleep 0.01; done
+	    head -c 1048576 /dev/zero; "$0" 3 3>&1 >"$1"' "$ps" "$T/size"
+	pid=$(cat "$T/tmrun.pid")
+	kill -STOP "$pid"
+	touch "$T/size.go"
+	sleep 0.5
+	kill -CONT "$pid"
+	tm_wait
+	[ "$bg_status" -eq 0 ]
+	[ "$(cat "$T/size")" -gt "$small" ]
+}
