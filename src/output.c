@@ -202,9 +202,11 @@ stream_close(struct stream *s)
 	s->echo_wait = 0;	/* nothing left to move */
 }
 
-/* The fast path's pipe was found full: enlarge it, and the side pipe.  Not
- * before: a pipe's size counts against the user's pipe-user-pages-soft,
- * used or not, and past that limit every new pipe of the user's is small. */
+/* One pump of the fast path moved a whole pipe: a larger one moves more
+ * per wake-up, so enlarge it, and the side pipe.  (An echo pipe limits a
+ * pump to its room; there a larger pipe moves no more.)  Not before: a
+ * pipe's size counts against the user's pipe-user-pages-soft, used or not,
+ * and past that limit every new pipe of the user's is small. */
 static void
 stream_grow(struct output *out, struct stream *s)
 {
@@ -268,7 +270,7 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 			echo_write(s);
 	}
 moved:
-	if (s->grow != 0 && n >= s->cap)
+	if (s->splice && s->grow != 0 && n >= s->cap)
 		stream_grow(out, s);
 	s->ahead = (size_t)n < s->ahead ? s->ahead - (size_t)n : 0;
 	if (out->o->idle != 0)

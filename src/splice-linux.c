@@ -13,7 +13,7 @@
 #include "tmrun.h"
 #include "compat.h"
 
-#define PUMP_MAX	(1024 * 1024)	/* the capture pipes' size once found full */
+#define PUMP_MAX	(1024 * 1024)	/* the capture pipes' size, once needed */
 
 static void	log_splice(struct output *, struct stream *, size_t);
 static ssize_t	echo_busy(struct stream *);

@@ -105,7 +105,7 @@ struct stream {
 	int		 echo_wait;	/* fast path: wait for room in the echo */
 	int		 splice;	/* fast path: tee(2) and splice(2) */
 	int		 cap;		/* the pipe's size, -1 if unknown */
-	int		 grow;		/* fast path: the size it gets once full, or 0 */
+	int		 grow;		/* fast path: the size it may get, or 0 */
 	dev_t		 echo_dev;	/* what the echo descriptor is */
 	ino_t		 echo_ino;
 	char		*buf;		/* what was read; buf[off..len) not echoed */

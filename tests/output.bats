@@ -411,8 +411,25 @@ load helpers
 	cmp "$T/want" "$T/log"
 }
 
+# fill_stopped: the background tmrun is stopped while its command (which
+# waits for $T/size.go) writes 1 MiB, then goes on; the command writes the
+# size of its stdout pipe, taken after that, to $T/size.
+fill_stopped() {
+	local pid
+	pid=$(cat "$T/tmrun.pid")
+	kill -STOP "$pid"
+	touch "$T/size.go"
+	sleep 0.5
+	kill -CONT "$pid"
+	tm_wait
+	[ "$bg_status" -eq 0 ]
+	rm "$T/size.go"
+}
+fill='until [ -e "$1.go" ]; do sleep 0.01; done
+	head -c 1048576 /dev/zero; "$0" 3 3>&1 >"$1"'
+
 @test "fast-path capture pipes grow only once found full" {
-	local ps small pid
+	local ps small
 	grep -q '^#define HAVE_SPLICE 1' "$(dirname "$TMRUN")/config.h" ||
 	    skip "no fast path in this build"
 	ps=$(dirname "$TMRUN")/tests/pipe-size
@@ -422,16 +439,17 @@ load helpers
 	small=$(head -n 1 "$T/size")
 	[ "$small" -gt 0 ] || skip "no pipe sizes here"
 	[ "$(tail -n 1 "$T/size")" = "$small" ]
-	# With tmrun stopped, the command fills the pipe.
-	rm "$T/size"
-	tm_bg -o "$T/log" -- sh -c 'until [ -e "$1.go" ]; do sleep 0.01; done
-	    head -c 1048576 /dev/zero; "$0" 3 3>&1 >"$1"' "$ps" "$T/size"
-	pid=$(cat "$T/tmrun.pid")
-	kill -STOP "$pid"
-	touch "$T/size.go"
-	sleep 0.5
-	kill -CONT "$pid"
-	tm_wait
-	[ "$bg_status" -eq 0 ]
+	# A command that fills it makes it grow.
+	tm_bg -o "$T/log" -- sh -c "$fill" "$ps" "$T/size"
+	fill_stopped
 	[ "$(cat "$T/size")" -gt "$small" ]
+	# Not once the echo broke: the read path needs no more.
+	mkfifo "$T/fifo"
+	exec 5<>"$T/fifo"
+	tm_bg_to "$T/fifo" "$T/err" -o "$T/log" -- sh -c "echo x; $fill" \
+	    "$ps" "$T/size" 5<&-
+	read -r _ <&5
+	exec 5<&-	# no reader: the echo breaks at its next write
+	fill_stopped
+	[ "$(cat "$T/size")" -eq "$small" ]
 }
