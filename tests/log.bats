@@ -109,6 +109,15 @@ load helpers
 	cmp "$T/log" <(printf 'partial\n[tmrun: --max-output: 3 bytes dropped]\n')
 }
 
+@test "-a --max-output counts this run's bytes, not the file's" {
+	seq 100 >"$T/log"
+	cp "$T/log" "$T/want"
+	run -0 tm -q -a --max-output=6 -o "$T/log" -- printf 'run 1\n'
+	run -0 tm -q -a --max-output=6 -o "$T/log" -- printf 'run 2\nover\n'
+	printf 'run 1\nrun 2\n[tmrun: --max-output: 5 bytes dropped]\n' >>"$T/want"
+	cmp "$T/want" "$T/log"
+}
+
 @test "-a --timestamps: the first stamp starts a line after an unended last line" {
 	printf partial >"$T/log"
 	run -0 tm -a --timestamps=elapsed -o "$T/log" -- echo hi
