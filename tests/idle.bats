@@ -84,8 +84,8 @@ behind_stuck() {
 		[ "$(cat "$T/rc")" -eq 143 ]
 	done <<-EOF
 	:yes
-	:dd if=/dev/zero bs=2100 count=1000000 status=none
-	-q --timestamps=elapsed -o $T/fifo:dd if=/dev/zero bs=2060 count=1000000 status=none
+	:dd if=/dev/zero bs=2100 count=100000000 status=none
+	-q --timestamps=elapsed -o $T/fifo:dd if=/dev/zero bs=2060 count=100000000 status=none
 	EOF
 }
 
