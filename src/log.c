@@ -56,6 +56,7 @@ void
 log_open(struct output *out, const char *path)
 {
 	const struct opts	*o = out->o;
+	struct stat		 st;
 	int			 flags;
 
 	flags = O_WRONLY | O_CREAT | O_CLOEXEC | (o->append ? O_APPEND :
@@ -63,6 +64,10 @@ log_open(struct output *out, const char *path)
 	if ((out->log = open(path, flags, 0666)) == -1)
 		tm_die(EXIT_CANCELED, "%s", *path != '\0' ? tm_quote(path) :
 		    "''");
+	if (fstat(out->log, &st) == 0 && S_ISREG(st.st_mode)) {
+		out->log_dev = st.st_dev;
+		out->log_ino = st.st_ino;
+	}
 	/* A pipe nobody reads must not hold tmrun past a deadline. */
 	out->log_polled = fd_polled(out->log);
 	out->log_own = out->log_polled && set_nonblock_own(out->log);

@@ -76,14 +76,32 @@ echo_open(struct stream *s)
 	}
 }
 
+/* Whether fd is the log file itself (cmd >>LOG with -o LOG): what the log
+ * gets must not be written there twice. */
+int
+output_is_log(const struct output *out, int fd)
+{
+	struct stat	st;
+
+	return (fd != -1 && out->log_ino != 0 && fstat(fd, &st) == 0 &&
+	    st.st_ino == out->log_ino && st.st_dev == out->log_dev);
+}
+
 /* Echo both streams from now on, unless -q. */
 void
 output_echo(struct output *out)
 {
+	struct stream	*s;
+	int		 i;
+
 	if (out->o->quiet)
 		return;
-	echo_open(&out->s[0]);
-	echo_open(&out->s[1]);
+	for (i = 0; i < 2; i++) {
+		s = &out->s[i];
+		echo_open(s);
+		if (output_is_log(out, s->echo))
+			s->echo = -1;
+	}
 	/* 2>&1 and the like: one pipe behind both echo descriptors. */
 	out->echo_shared = out->s[0].echo != -1 && out->s[1].echo != -1 &&
 	    out->s[0].echo_dev == out->s[1].echo_dev &&

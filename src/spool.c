@@ -70,7 +70,9 @@ spool_replay(struct output *out, int64_t until, int sigfd)
 	off_t		 left = out->spool_end;	/* whole records only */
 	int		 i, rc, ok[2] = { 1, 1 };
 
-	if (lseek(out->spool, 0, SEEK_SET) == -1)
+	for (i = 0; i < 2; i++)
+		ok[i] = !output_is_log(out, out->s[i].to);
+	if ((!ok[0] && !ok[1]) || lseek(out->spool, 0, SEEK_SET) == -1)
 		return;
 	while (left > 0 &&
 	    read(out->spool, hdr, sizeof hdr) == (ssize_t)sizeof hdr) {

@@ -133,6 +133,8 @@ struct output {
 	struct stream	*open;		/* --timestamps: whose line the log ends in */
 	int		 log;		/* -1: none or failed */
 	int		 log_polled;	/* a pipe or terminal: never block on it */
+	dev_t		 log_dev;	/* a regular file's, else 0 and 0 */
+	ino_t		 log_ino;
 	int		 log_own;	/* ...through a non-blocking description */
 	char		*pend;		/* such a log's bytes not yet taken */
 	size_t		 pend_off;
@@ -212,6 +214,7 @@ void		 output_drop_slow(struct output *);
 int		 output_done(const struct output *);
 int		 output_busy(const struct output *);
 void		 output_echo(struct output *);
+int		 output_is_log(const struct output *, int);
 void		 output_echo_failed(struct stream *);
 void		 output_finish(struct output *, int, int64_t, int);
 

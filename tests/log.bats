@@ -109,6 +109,21 @@ load helpers
 	cmp "$T/log" <(printf 'partial\n[tmrun: --max-output: 3 bytes dropped]\n')
 }
 
+@test "a stdout or stderr that is the log file itself gets nothing twice" {
+	local rc=0
+	tm -a -o "$T/log" -- sh -c 'echo one; echo two >&2' >>"$T/log" 2>&1
+	cmp "$T/log" <(printf 'one\ntwo\n')
+	tm -o "$T/log" -- sh -c 'echo three; echo four' >"$T/log"
+	cmp "$T/log" <(printf 'three\nfour\n')
+	# Nor from --output-on-failure's replay; stdout still gets its own.
+	rm "$T/log"
+	tm -a --output-on-failure -o "$T/log" -- sh -c 'echo one; echo two >&2
+	    exit 3' >"$T/out" 2>>"$T/log" || rc=$?
+	[ "$rc" -eq 3 ]
+	[ "$(cat "$T/out")" = one ]
+	cmp "$T/log" <(printf 'one\ntwo\n')
+}
+
 @test "-a --max-output counts this run's bytes, not the file's" {
 	seq 100 >"$T/log"
 	cp "$T/log" "$T/want"
