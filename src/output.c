@@ -130,6 +130,8 @@ output_open(struct output *out, const struct opts *o)
 		return;
 	if (o->output != NULL)
 		log_open(out, o->output);
+	if (output_is_log(out, STDERR_FILENO))
+		tm_msg_to(out->log);
 	if (o->on_failure)
 		spool_open(out);
 	stream_open(out, &out->s[0], STDOUT_FILENO);

@@ -96,6 +96,20 @@ msg_write(const char *p, size_t n)
 	}
 }
 
+/* Messages through a descriptor of the log file, which stderr also is: the
+ * log's own offset puts them after what it holds, where stderr's (unless
+ * O_APPEND) would write over it. */
+void
+tm_msg_to(int fd)
+{
+	int	d;
+
+	if ((d = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+		return;
+	msg_fd = d;
+	msg_polled = 0;
+}
+
 void
 tm_die(int code, const char *fmt, ...)
 {

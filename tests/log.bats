@@ -115,6 +115,10 @@ load helpers
 	cmp "$T/log" <(printf 'one\ntwo\n')
 	tm -o "$T/log" -- sh -c 'echo three; echo four' >"$T/log"
 	cmp "$T/log" <(printf 'three\nfour\n')
+	# tmrun's own lines to that stderr come after, over nothing.
+	tm -v -o "$T/log" -- sh -c 'echo three; echo four' >"$T/log" 2>&1
+	[ "$(head -n 2 "$T/log")" = "$(printf 'three\nfour')" ]
+	[ "$(sed -n '3s/ after .*//p' "$T/log")" = "tmrun: command exited with status 0" ]
 	# Nor from --output-on-failure's replay; stdout still gets its own.
 	rm "$T/log"
 	tm -a --output-on-failure -o "$T/log" -- sh -c 'echo one; echo two >&2
