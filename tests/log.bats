@@ -115,10 +115,15 @@ load helpers
 	cmp "$T/log" <(printf 'one\ntwo\n')
 	tm -o "$T/log" -- sh -c 'echo three; echo four' >"$T/log"
 	cmp "$T/log" <(printf 'three\nfour\n')
-	# tmrun's own lines to that stderr come after, over nothing.
+	# tmrun's own lines to that stderr come after, over nothing; so does
+	# what the caller writes there next.
 	tm -v -o "$T/log" -- sh -c 'echo three; echo four' >"$T/log" 2>&1
 	[ "$(head -n 2 "$T/log")" = "$(printf 'three\nfour')" ]
 	[ "$(sed -n '3s/ after .*//p' "$T/log")" = "tmrun: command exited with status 0" ]
+	{ tm -o "$T/log" -- echo one; echo two; } >"$T/log" 2>&1
+	cmp "$T/log" <(printf 'one\ntwo\n')
+	(exec 2>"$T/log"; tm -o "$T/log" -- sh -c 'echo three >&2'; echo four >&2)
+	cmp "$T/log" <(printf 'three\nfour\n')
 	# Nor from --output-on-failure's replay; stdout still gets its own.
 	rm "$T/log"
 	tm -a --output-on-failure -o "$T/log" -- sh -c 'echo one; echo two >&2
