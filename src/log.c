@@ -27,6 +27,7 @@ static void	log_flush(struct output *);
 static void	log_line(struct output *, struct stream *, const char *,
 		    size_t);
 static size_t	log_lines(struct output *, const char *, size_t);
+static void	log_adopt(struct output *);
 
 /* The last byte of an appended log file (fd, opened write-only from path),
  * so that the --max-output marker starts a line of its own; '\n' for an
@@ -49,6 +50,34 @@ file_last_byte(int fd, const char *path)
 }
 
 /*
+ * A stdout or stderr that is the log file itself (cmd >LOG with -o LOG):
+ * write the log through that description, from the file's end (after the
+ * truncation or at the end of what -a keeps).  One offset then serves the
+ * log, tmrun's messages and whatever else writes through it, and the
+ * caller's next bytes go after the log.
+ */
+static void
+log_adopt(struct output *out)
+{
+	int	fd, fl, d;
+
+	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (!output_is_log(out, fd) ||
+		    (fl = fcntl(fd, F_GETFL)) == -1 ||
+		    (fl & O_ACCMODE) == O_RDONLY ||
+		    (d = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+			continue;
+		if (lseek(d, 0, SEEK_END) == -1) {
+			close(d);
+			continue;
+		}
+		close(out->log);
+		out->log = d;
+		return;
+	}
+}
+
+/*
  * Open the log: truncated, or appended with -a.  Exits 125 if it cannot
  * be: the command has not started.
  */
@@ -67,6 +96,7 @@ log_open(struct output *out, const char *path)
 	if (fstat(out->log, &st) == 0 && S_ISREG(st.st_mode)) {
 		out->log_dev = st.st_dev;
 		out->log_ino = st.st_ino;
+		log_adopt(out);
 	}
 	/* A pipe nobody reads must not hold tmrun past a deadline. */
 	out->log_polled = fd_polled(out->log);

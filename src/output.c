@@ -131,7 +131,7 @@ output_open(struct output *out, const struct opts *o)
 	if (o->output != NULL)
 		log_open(out, o->output);
 	if (output_is_log(out, STDERR_FILENO))
-		tm_msg_at_end();
+		tm_msg_to(out->log);
 	if (o->on_failure)
 		spool_open(out);
 	stream_open(out, &out->s[0], STDOUT_FILENO);
@@ -502,9 +502,9 @@ output_finish(struct output *out, int failed, int64_t until, int sigfd)
 	for (i = 0; i < 2; i++) {
 		free(out->s[i].buf);
 		free(out->s[i].line);
-		/* A stdout or stderr that is the log (not O_APPEND) was left
-		 * behind by what the log wrote: what its owner writes next
-		 * goes after the log, not over it. */
+		/* A stdout or stderr that is the log through a description
+		 * of its own: what its owner writes next goes after the log,
+		 * not over it. */
 		if (output_is_log(out, i + 1))
 			(void)lseek(i + 1, 0, SEEK_END);
 	}

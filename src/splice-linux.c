@@ -35,7 +35,8 @@ splice_setup(struct output *out)
 	int			 i, side = 0;
 
 	if (o->timestamps != TS_NONE || o->on_failure ||
-	    o->max_output != UINT64_MAX || o->append || out->log_polled)
+	    o->max_output != UINT64_MAX || out->log_polled ||
+	    (out->log != -1 && (fcntl(out->log, F_GETFL) & O_APPEND)))
 		return;
 	for (i = 0; i < 2; i++) {
 		s = &out->s[i];

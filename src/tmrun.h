@@ -273,7 +273,7 @@ TM_DEAD void	 tm_die(int, const char *, ...) TM_PRINTFLIKE(2, 3);
 TM_DEAD void	 tm_diex(int, const char *, ...) TM_PRINTFLIKE(2, 3);
 void		 tm_warn(const char *, ...) TM_PRINTFLIKE(1, 2);
 void		 tm_warnx(const char *, ...) TM_PRINTFLIKE(1, 2);
-void		 tm_msg_at_end(void);
+void		 tm_msg_to(int);
 void		 logv(const char *, ...) TM_PRINTFLIKE(1, 2);
 const char	*tm_quote(const char *);
 void		*xcalloc(size_t, size_t);

@@ -25,7 +25,6 @@ int		 tm_verbose;
 
 static int	 msg_fd = STDERR_FILENO;	/* or a description of its own */
 static int	 msg_polled = -1;	/* writes to it can block; -1: unknown */
-static int	 msg_at_end;		/* it is the log file: write at its end */
 static int64_t	 msg_wait = MSG_WAIT;	/* left of the wait: once spent, gone */
 
 static void	 vmsg(int, const char *, va_list) TM_PRINTFLIKE(2, 0);
@@ -72,8 +71,6 @@ msg_write(const char *p, size_t n)
 		msg_polled = fd_polled(msg_fd);
 	}
 	if (!msg_polled) {
-		if (msg_at_end)
-			(void)lseek(msg_fd, 0, SEEK_END);
 		(void)write_all(msg_fd, p, n);
 		return;
 	}
@@ -99,12 +96,17 @@ msg_write(const char *p, size_t n)
 	}
 }
 
-/* Messages to a stderr that is the log file go to its end: stderr's own
- * offset (unless O_APPEND) is left behind by what the log writes. */
+/* Messages through a descriptor of the log file, which stderr also is, so
+ * that they take their place among the log's bytes. */
 void
-tm_msg_at_end(void)
+tm_msg_to(int fd)
 {
-	msg_at_end = 1;
+	int	d;
+
+	if ((d = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+		return;
+	msg_fd = d;
+	msg_polled = 0;
 }
 
 void

@@ -124,6 +124,13 @@ load helpers
 	cmp "$T/log" <(printf 'one\ntwo\n')
 	(exec 2>"$T/log"; tm -o "$T/log" -- sh -c 'echo three >&2'; echo four >&2)
 	cmp "$T/log" <(printf 'three\nfour\n')
+	# Nor do the log's bytes go over a message, or over what others write
+	# through that descriptor meanwhile.
+	tm -o "$T/log" -- sh -c 'echo a; sleep 0.3; echo b' >/dev/full 2>"$T/log"
+	[ "$(grep -cx 'a\|b\|tmrun: cannot write standard output: .*' "$T/log")" -eq 3 ]
+	tm -a -o "$T/log" -- sh -c 'echo a; sleep 0.3; echo c >&4; sleep 0.3
+	    echo d' >"$T/log" 4>&1
+	cmp "$T/log" <(printf 'a\nc\nd\n')
 	# Nor from --output-on-failure's replay; stdout still gets its own.
 	rm "$T/log"
 	tm -a --output-on-failure -o "$T/log" -- sh -c 'echo one; echo two >&2
