@@ -54,7 +54,8 @@ file_last_byte(int fd, const char *path)
  * write the log through that description, from the file's end (after the
  * truncation or at the end of what -a keeps).  One offset then serves the
  * log, tmrun's messages and whatever else writes through it, and the
- * caller's next bytes go after the log.
+ * caller's next bytes go after the log.  Not with -a unless it appends
+ * too.
  */
 static void
 log_adopt(struct output *out)
@@ -62,9 +63,11 @@ log_adopt(struct output *out)
 	int	fd, fl, d;
 
 	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+		/* -a keeps appending: others may append meanwhile. */
 		if (!output_is_log(out, fd) ||
 		    (fl = fcntl(fd, F_GETFL)) == -1 ||
 		    (fl & O_ACCMODE) == O_RDONLY ||
+		    (out->o->append && !(fl & O_APPEND)) ||
 		    (d = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
 			continue;
 		if (lseek(d, 0, SEEK_END) == -1) {
@@ -73,6 +76,7 @@ log_adopt(struct output *out)
 		}
 		close(out->log);
 		out->log = d;
+		out->log_shared = 1;
 		return;
 	}
 }

@@ -133,6 +133,7 @@ struct output {
 	struct stream	*open;		/* --timestamps: whose line the log ends in */
 	int		 log;		/* -1: none or failed */
 	int		 log_polled;	/* a pipe or terminal: never block on it */
+	int		 log_shared;	/* the caller's stdout or stderr */
 	dev_t		 log_dev;	/* a regular file's, else 0 and 0 */
 	ino_t		 log_ino;
 	int		 log_own;	/* ...through a non-blocking description */

@@ -128,9 +128,19 @@ load helpers
 	# through that descriptor meanwhile.
 	tm -o "$T/log" -- sh -c 'echo a; sleep 0.3; echo b' >/dev/full 2>"$T/log"
 	[ "$(grep -cx 'a\|b\|tmrun: cannot write standard output: .*' "$T/log")" -eq 3 ]
-	tm -a -o "$T/log" -- sh -c 'echo a; sleep 0.3; echo c >&4; sleep 0.3
+	tm -o "$T/log" -- sh -c 'echo a; sleep 0.3; echo c >&4; sleep 0.3
 	    echo d' >"$T/log" 4>&1
 	cmp "$T/log" <(printf 'a\nc\nd\n')
+	# Also while the other stream is echoed to a file (splice takes no
+	# offset lock), and with -a, which goes on appending.
+	head -c 3000000 /dev/zero >"$T/big"
+	tm -o "$T/log" -- sh -c 'cat "$0" >&2 & i=0
+	    while [ $i -lt 3000 ]; do echo line >&4; i=$((i + 1)); done
+	    wait' "$T/big" >"$T/log" 4>&1 2>"$T/err"
+	[ "$(stat -c %s "$T/log")" -eq $((3000000 + 3000 * 5)) ]
+	tm -a -o "$T/log" -- sh -c 'echo a; echo x >>"$0"; echo b' "$T/log" \
+	    >/dev/null 2>"$T/log"
+	[ "$(sort "$T/log" | tr -d '\n')" = abx ]
 	# Nor from --output-on-failure's replay; stdout still gets its own.
 	rm "$T/log"
 	tm -a --output-on-failure -o "$T/log" -- sh -c 'echo one; echo two >&2
