@@ -55,7 +55,7 @@ file_last_byte(int fd, const char *path)
  * truncation or at the end of what -a keeps).  One offset then serves the
  * log, tmrun's messages and whatever else writes through it, and the
  * caller's next bytes go after the log.  Not with -a unless it appends
- * too.
+ * too; each such descriptor still starts at the end, past what -a keeps.
  */
 static void
 log_adopt(struct output *out)
@@ -63,21 +63,18 @@ log_adopt(struct output *out)
 	int	fd, fl, d;
 
 	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
-		/* -a keeps appending: others may append meanwhile. */
 		if (!output_is_log(out, fd) ||
 		    (fl = fcntl(fd, F_GETFL)) == -1 ||
 		    (fl & O_ACCMODE) == O_RDONLY ||
-		    (out->o->append && !(fl & O_APPEND)) ||
+		    lseek(fd, 0, SEEK_END) == -1)
+			continue;
+		/* -a keeps appending: others may append meanwhile. */
+		if (out->log_shared || (out->o->append && !(fl & O_APPEND)) ||
 		    (d = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
 			continue;
-		if (lseek(d, 0, SEEK_END) == -1) {
-			close(d);
-			continue;
-		}
 		close(out->log);
 		out->log = d;
 		out->log_shared = 1;
-		return;
 	}
 }
 

@@ -141,6 +141,11 @@ load helpers
 	tm -a -o "$T/log" -- sh -c 'echo a; echo x >>"$0"; echo b' "$T/log" \
 	    >/dev/null 2>"$T/log"
 	[ "$(sort "$T/log" | tr -d '\n')" = abx ]
+	# A descriptor that neither appends nor truncated: -a keeps the start.
+	printf 'old\n' >"$T/log"
+	tm -a -o "$T/log" -- sh -c 'echo a; sleep 0.3; echo c >&4' \
+	    1<>"$T/log" 4>&1
+	[ "$(head -n 1 "$T/log")" = old ]
 	# Nor from --output-on-failure's replay; stdout still gets its own.
 	rm "$T/log"
 	tm -a --output-on-failure -o "$T/log" -- sh -c 'echo one; echo two >&2
