@@ -411,21 +411,25 @@ load helpers
 	cmp "$T/want" "$T/log"
 }
 
-# fill_stopped: the background tmrun is stopped while its command (which
-# waits for $T/size.go) writes 1 MiB, then goes on; the command writes the
-# size of its stdout pipe, taken after that, to $T/size.
+# fill_stopped: once the command is up (it made $T/size.up), the background
+# tmrun is stopped while the command (which waits for $T/size.go) writes
+# 1 MiB, then goes on; the command writes the size of its stdout pipe, taken
+# after that, to $T/size.
 fill_stopped() {
-	local pid
+	local pid end=$((SECONDS + 20))
 	pid=$(cat "$T/tmrun.pid")
+	until [ -e "$T/size.up" ] || [ "$SECONDS" -ge "$end" ]; do
+		sleep 0.02
+	done
 	kill -STOP "$pid"
 	touch "$T/size.go"
-	sleep 0.5
+	sleep 1
 	kill -CONT "$pid"
 	tm_wait
 	[ "$bg_status" -eq 0 ]
-	rm "$T/size.go"
+	rm "$T/size.up" "$T/size.go"
 }
-fill='until [ -e "$1.go" ]; do sleep 0.01; done
+fill=': >"$1.up"; until [ -e "$1.go" ]; do sleep 0.01; done
 	head -c 1048576 /dev/zero; "$0" 3 3>&1 >"$1"'
 
 @test "fast-path capture pipes grow only once found full" {
