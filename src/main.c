@@ -48,6 +48,7 @@ main(int argc, char **argv)
 	contain_close(&ct);
 	rc = supervise_exit_code(&r);
 	output_finish(&out, rc != 0 || r.timed_out, r.drain_until, r.sigfd);
+	supervise_summary(&r);
 	pdeath_done();
 	return (rc);
 }

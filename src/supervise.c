@@ -32,7 +32,6 @@ static void	supervise_dispatch(struct run *, struct pollfd *, int,
 		    int64_t);
 static void	supervise_step(struct run *, int64_t);
 static int64_t	supervise_next(const struct run *);
-static void	supervise_summary(const struct run *);
 static void	supervise_drain(struct run *);
 static void	supervise_timeout(struct run *, enum why, int64_t);
 static void	supervise_recheck(struct run *, int64_t);
@@ -393,7 +392,6 @@ supervise_run(struct run *r)
 			supervise_dispatch(r, pfd, nfd, clock_now());
 		supervise_step(r, clock_now());
 	}
-	supervise_summary(r);
 	return (0);
 }
 
@@ -413,8 +411,8 @@ supervise_exit_code(const struct run *r)
 }
 
 /* -v: the last line says how the command ended, when, and what tmrun
- * returns. */
-static void
+ * returns: after the log's last bytes and what --output-on-failure holds. */
+void
 supervise_summary(const struct run *r)
 {
 	char	name[16];

@@ -266,6 +266,7 @@ int		 spawn_command(struct run *);
 /* supervise.c */
 int		 supervise_run(struct run *);
 int		 supervise_exit_code(const struct run *);
+void		 supervise_summary(const struct run *);
 
 /* util.c */
 extern const char *tm_progname;

@@ -109,6 +109,18 @@ load helpers
 	cmp "$T/log" <(printf 'partial\n[tmrun: --max-output: 3 bytes dropped]\n')
 }
 
+@test "-v with stderr the log: the summary comes after the log's last bytes" {
+	tm -v --max-output=4 -o "$T/log" -- sh -c 'echo one; echo two' \
+	    2>"$T/log"
+	[ "$(sed -n 2p "$T/log")" = "[tmrun: --max-output: 4 bytes dropped]" ]
+	[ "$(sed -n '3s/ after .*//p' "$T/log")" = "tmrun: command exited with status 0" ]
+	# A last line held for its end is written before the summary too.
+	tm -v --timestamps -o "$T/log" -- sh -c 'echo one; printf two' \
+	    2>"$T/log"
+	[ "$(wc -l <"$T/log")" -eq 2 ]
+	[[ "$(sed -n 2p "$T/log")" = *"Z twotmrun: command exited with status 0 "* ]]
+}
+
 @test "a stdout or stderr that is the log file itself gets nothing twice" {
 	local rc=0
 	tm -a -o "$T/log" -- sh -c 'echo one; echo two >&2' >>"$T/log" 2>&1

@@ -25,6 +25,14 @@ load helpers
 	    'tmrun: cannot write standard output: No space left on device' e)" ]
 }
 
+@test "-v: the summary comes after the replay" {
+	run -2 --separate-stderr tm -v --output-on-failure -- sh -c \
+	    'echo err >&2; exit 2'
+	[ "${stderr_lines[0]}" = err ]
+	[[ "${stderr_lines[1]}" = "tmrun: command exited with status 2 after "* ]]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+}
+
 @test "--output-on-failure replays in arrival order" {
 	local rc=0
 	tm --output-on-failure -o "$T/log" -- sh -c "$interleaved; exit 1" "$T/log" \
