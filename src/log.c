@@ -104,9 +104,10 @@ log_open(struct output *out, const char *path)
 	out->log_own = out->log_polled && set_nonblock_own(out->log);
 	if (o->timestamps != TS_NONE)
 		out->logbuf = xcalloc(1, LOGBUF + SLACK);
-	/* The marker and the first stamp start lines of their own. */
+	/* The marker, the first stamp and tmrun's messages start lines of
+	 * their own. */
 	if (o->append && (o->max_output != UINT64_MAX ||
-	    o->timestamps != TS_NONE))
+	    o->timestamps != TS_NONE || output_is_log(out, STDERR_FILENO)))
 		out->log_last = file_last_byte(out->log, path);
 }
 
@@ -418,12 +419,30 @@ log_resume(struct output *out)
 		out->pend_off = out->pend_end = 0;
 }
 
-/* A pipe log not read in time: say so, and close it. */
-void
-log_stop(struct output *out)
+/* A message of tmrun's is about to go into the log file, which stderr is:
+ * it starts a line of its own (1: after a newline), and the line it cuts
+ * gets a stamp again. */
+int
+log_break(void *arg)
 {
-	tm_warnx("%s: the log is not read in time; the rest is not logged",
-	    tm_quote(out->o->output));
+	struct output	*out = arg;
+	int		 cut = out->log_last != '\n';
+
+	out->log_last = '\n';
+	if (out->open != NULL) {
+		out->open->midline = 0;
+		out->open = NULL;
+	}
+	return (cut);
+}
+
+/* A pipe log not read in time, or a signal said to stop writing it: say
+ * so, and close it. */
+void
+log_stop(struct output *out, int signalled)
+{
+	tm_warnx("%s: %s; the rest is not logged", tm_quote(out->o->output),
+	    signalled ? "told to stop" : "the log is not read in time");
 	close(out->log);
 	out->log = -1;
 	out->pend_off = out->pend_end = 0;
@@ -464,6 +483,7 @@ log_finish(struct output *out, int64_t until, int sigfd)
 			log_queue(out, mark, n);
 		else if (write_all(out->log, mark, n) == -1)
 			log_failed(out);
+		out->log_last = '\n';
 	}
 	if (log_waiting(out)) {
 		rc = write_until(out->log, out->pend + out->pend_off,
@@ -471,7 +491,7 @@ log_finish(struct output *out, int64_t until, int sigfd)
 		if (rc == -1)
 			log_failed(out);
 		else if (rc < -1)
-			log_stop(out);
+			log_stop(out, rc == -3);
 	}
 	if (out->log != -1 && close(out->log) == -1)
 		tm_warn("%s", tm_quote(out->o->output));

@@ -36,6 +36,7 @@ main(int argc, char **argv)
 		tm_die(EXIT_CANCELED, "containment unavailable");
 	if ((rc = spawn_command(&r)) != 0) {
 		output_finish(&out, 0, TM_NEVER, r.sigfd);
+		output_release(&out);
 		pdeath_done();
 		return (rc);
 	}
@@ -49,6 +50,7 @@ main(int argc, char **argv)
 	rc = supervise_exit_code(&r);
 	output_finish(&out, rc != 0 || r.timed_out, r.drain_until, r.sigfd);
 	supervise_summary(&r);
+	output_release(&out);
 	pdeath_done();
 	return (rc);
 }

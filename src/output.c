@@ -131,7 +131,7 @@ output_open(struct output *out, const struct opts *o)
 	if (o->output != NULL)
 		log_open(out, o->output);
 	if (output_is_log(out, STDERR_FILENO))
-		tm_msg_to(out->log);
+		tm_msg_to(out->log, log_break, out);
 	if (o->on_failure)
 		spool_open(out);
 	stream_open(out, &out->s[0], STDOUT_FILENO);
@@ -176,6 +176,7 @@ output_echo_failed(struct stream *s)
 	if (errno != EPIPE)
 		tm_warn("cannot write %s", s->name);
 	s->echo = -1;
+	s->echo_broke = 1;
 }
 
 /* Whether the stream's echo still has bytes to write or move. */
@@ -448,18 +449,19 @@ output_drain_start(struct output *out)
 }
 
 /*
- * G10: echo that cannot be written in time is dropped, and so is a pipe
- * log's waiting output, with a warning; a file log is written in full.
- * An echo that keeps up goes on: the other stream no longer holds it back.
+ * G10: echo that cannot be written in time (or when a signal says to stop)
+ * is dropped, and so is a pipe log's waiting output, with a warning; a file
+ * log is written in full.  An echo that keeps up goes on: the other stream
+ * no longer holds it back.
  */
 void
-output_drop_slow(struct output *out)
+output_drop_slow(struct output *out, int signalled)
 {
 	struct stream	*s;
 	int		 i;
 
 	if (log_waiting(out))
-		log_stop(out);
+		log_stop(out, signalled);
 	for (i = 0; i < 2; i++) {
 		s = &out->s[i];
 		if (!echo_owed(s))
@@ -502,10 +504,18 @@ output_finish(struct output *out, int failed, int64_t until, int sigfd)
 	for (i = 0; i < 2; i++) {
 		free(out->s[i].buf);
 		free(out->s[i].line);
-		/* A stdout or stderr that is the log through a description
-		 * of its own: what its owner writes next goes after the log,
-		 * not over it. */
-		if (output_is_log(out, i + 1))
-			(void)lseek(i + 1, 0, SEEK_END);
 	}
+}
+
+/* Last, after tmrun's own last message: a stdout or stderr that is the log
+ * through a description of its own moves to the file's end, so that what
+ * its owner writes next goes after the log, not over it. */
+void
+output_release(const struct output *out)
+{
+	int	fd;
+
+	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
+		if (out->capture && output_is_log(out, fd))
+			(void)lseek(fd, 0, SEEK_END);
 }

@@ -70,8 +70,11 @@ spool_replay(struct output *out, int64_t until, int sigfd)
 	off_t		 left = out->spool_end;	/* whole records only */
 	int		 i, rc, ok[2] = { 1, 1 };
 
+	/* Not into the log, nor where the echo failed already (shown live
+	 * once the spool failed). */
 	for (i = 0; i < 2; i++)
-		ok[i] = !output_is_log(out, out->s[i].to);
+		ok[i] = !output_is_log(out, out->s[i].to) &&
+		    !out->s[i].echo_broke;
 	if ((!ok[0] && !ok[1]) || lseek(out->spool, 0, SEEK_SET) == -1)
 		return;
 	while (left > 0 &&

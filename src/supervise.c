@@ -136,7 +136,7 @@ supervise_signal(struct run *r, int signo, int64_t now)
 	if (r->phase == PHASE_DRAINING) {
 		/* No tree to wait for: what is stuck goes now, and what gets
 		 * stuck after a moment (G10). */
-		output_drop_slow(r->out);
+		output_drop_slow(r->out, 1);
 		if ((t = clock_add(now, GIVE_UP)) < r->drain_until)
 			r->drain_until = t;
 		return;
@@ -318,7 +318,7 @@ supervise_step(struct run *r, int64_t now)
 		supervise_drain(r);
 	}
 	if (r->phase == PHASE_DRAINING && now >= r->drain_until)
-		output_drop_slow(r->out);	/* G10 */
+		output_drop_slow(r->out, 0);	/* G10 */
 	if (r->phase == PHASE_DRAINING && output_done(r->out)) {
 		r->phase = PHASE_DONE;
 		r->ended = now;

@@ -99,6 +99,7 @@ struct stream {
 	int		 to;		/* 1 or 2, or tmrun's own description of it */
 	const char	*name;		/* "standard output" or "standard error" */
 	int		 echo;		/* to; -1: not echoed, or it broke */
+	int		 echo_broke;	/* writing to it failed: said once */
 	int		 echo_polled;	/* a pipe or tty: write after POLLOUT */
 	int		 echo_fifo;	/* the echo is a pipe */
 	int		 echo_own;	/* a non-blocking description of tmrun's */
@@ -211,13 +212,14 @@ void		 output_started(struct output *);
 int		 output_fill(struct output *, struct pollfd *, int);
 void		 output_dispatch(struct output *, struct pollfd *, int, int64_t);
 void		 output_drain_start(struct output *);
-void		 output_drop_slow(struct output *);
+void		 output_drop_slow(struct output *, int);
 int		 output_done(const struct output *);
 int		 output_busy(const struct output *);
 void		 output_echo(struct output *);
 int		 output_is_log(const struct output *, int);
 void		 output_echo_failed(struct stream *);
 void		 output_finish(struct output *, int, int64_t, int);
+void		 output_release(const struct output *);
 
 /* idle.c */
 void		 idle_seen(struct output *, struct stream *, ssize_t, int64_t);
@@ -231,7 +233,8 @@ void		 log_chunk(struct output *, struct stream *, const char *,
 		    size_t, int64_t);
 int		 log_waiting(const struct output *);
 void		 log_resume(struct output *);
-void		 log_stop(struct output *);
+void		 log_stop(struct output *, int);
+int		 log_break(void *);
 int		 log_finish(struct output *, int64_t, int);
 
 /* spool.c */
@@ -275,7 +278,7 @@ TM_DEAD void	 tm_die(int, const char *, ...) TM_PRINTFLIKE(2, 3);
 TM_DEAD void	 tm_diex(int, const char *, ...) TM_PRINTFLIKE(2, 3);
 void		 tm_warn(const char *, ...) TM_PRINTFLIKE(1, 2);
 void		 tm_warnx(const char *, ...) TM_PRINTFLIKE(1, 2);
-void		 tm_msg_to(int);
+void		 tm_msg_to(int, int (*)(void *), void *);
 void		 logv(const char *, ...) TM_PRINTFLIKE(1, 2);
 const char	*tm_quote(const char *);
 void		*xcalloc(size_t, size_t);

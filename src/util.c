@@ -26,6 +26,8 @@ int		 tm_verbose;
 static int	 msg_fd = STDERR_FILENO;	/* or a description of its own */
 static int	 msg_polled = -1;	/* writes to it can block; -1: unknown */
 static int64_t	 msg_wait = MSG_WAIT;	/* left of the wait: once spent, gone */
+static int	(*msg_before)(void *);	/* 1: a message needs a newline first */
+static void	*msg_arg;
 
 static void	 vmsg(int, const char *, va_list) TM_PRINTFLIKE(2, 0);
 static void	 msg_write(const char *, size_t);
@@ -37,7 +39,10 @@ vmsg(int errnum, const char *fmt, va_list ap)
 	char	line[1024];
 	int	n;
 
-	n = snprintf(line, sizeof line, "%s: ", tm_progname);
+	n = 0;
+	if (msg_before != NULL && msg_before(msg_arg))
+		line[n++] = '\n';
+	n += snprintf(line + n, sizeof line - n, "%s: ", tm_progname);
 	vsnprintf(line + n, sizeof line - n, fmt, ap);
 	if (errnum != 0) {
 		n = (int)strlen(line);
@@ -97,9 +102,10 @@ msg_write(const char *p, size_t n)
 }
 
 /* Messages through a descriptor of the log file, which stderr also is, so
- * that they take their place among the log's bytes. */
+ * that they take their place among the log's bytes; before(arg) readies
+ * the log for each, and says if it needs a newline first. */
 void
-tm_msg_to(int fd)
+tm_msg_to(int fd, int (*before)(void *), void *arg)
 {
 	int	d;
 
@@ -107,6 +113,8 @@ tm_msg_to(int fd)
 		return;
 	msg_fd = d;
 	msg_polled = 0;
+	msg_before = before;
+	msg_arg = arg;
 }
 
 void

@@ -114,11 +114,33 @@ load helpers
 	    2>"$T/log"
 	[ "$(sed -n 2p "$T/log")" = "[tmrun: --max-output: 4 bytes dropped]" ]
 	[ "$(sed -n '3s/ after .*//p' "$T/log")" = "tmrun: command exited with status 0" ]
-	# A last line held for its end is written before the summary too.
+	# A last line held for its end is written before the summary too,
+	# which starts a line of its own.
 	tm -v --timestamps -o "$T/log" -- sh -c 'echo one; printf two' \
 	    2>"$T/log"
-	[ "$(wc -l <"$T/log")" -eq 2 ]
-	[[ "$(sed -n 2p "$T/log")" = *"Z twotmrun: command exited with status 0 "* ]]
+	[[ "$(sed -n 2p "$T/log")" = *"Z two" ]]
+	[ "$(sed -n '3s/ after .*//p' "$T/log")" = "tmrun: command exited with status 0" ]
+	# What the caller writes next comes after the summary, not over it.
+	{ echo before; tm -v -a -o "$T/log" -- echo mid; echo after; } \
+	    >"$T/log" 2>&1
+	[ "$(sed 's/ after .*//' "$T/log")" = "$(printf '%s\n' before mid \
+	    "tmrun: command exited with status 0" after)" ]
+}
+
+@test "stderr the log: tmrun's messages start lines of their own" {
+	printf old >"$T/log"
+	tm -a -v -t 0.3 --timestamps=elapsed -o "$T/log" -- sh -c \
+	    'printf x; printf y >&2; sleep 0.6; echo z; sleep 30' >>"$T/log" 2>&1 ||
+	    true
+	# Nothing glued to "old", no empty line, the cut line stamped again.
+	sed -E 's/^\+[0-9]+\.[0-9]{3} /+ /; s/ after .*//' "$T/log" >"$T/got"
+	[ "$(cat "$T/got")" = "$(printf '%s\n' old \
+	    "tmrun: timed out" \
+	    "tmrun: sent SIGTERM to 2 processes" "+ x" "+ y" \
+	    "tmrun: command killed by SIGTERM")" ]
+	tm -v -o "$T/log" -- sh -c 'printf a; kill -USR1 $$' 2>"$T/log" || true
+	[ "$(sed 's/ after .*//' "$T/log")" = "$(printf '%s\n' a \
+	    "tmrun: command killed by SIGUSR1")" ]
 }
 
 @test "a stdout or stderr that is the log file itself gets nothing twice" {
@@ -282,6 +304,18 @@ load helpers
 	[ "$rc" -eq 3 ]
 	[ "$(since_ms "$t0")" -lt 6000 ]
 	grep -q "the log is not read in time" "$T/err"
+}
+
+@test "a signal during the last write to a log pipe is not called slowness" {
+	mkfifo "$T/logfifo"
+	exec 5<>"$T/logfifo"	# a reader that never reads
+	tm_bg -o "$T/logfifo" -- sh -c 'head -c 300000 /dev/zero; exit 3'
+	sleep 1
+	kill -TERM "$(cat "$T/tmrun.pid")"
+	tm_wait
+	exec 5>&-
+	[ "$bg_status" -eq 3 ]
+	[ "$(cat "$T/err")" = "tmrun: $T/logfifo: told to stop; the rest is not logged" ]
 }
 
 @test "a slow log pipe gets every byte, the echo too" {

@@ -33,6 +33,16 @@ load helpers
 	[ "${#stderr_lines[@]}" -eq 2 ]
 }
 
+@test "--output-on-failure: an echo that failed once the spool did is not retried" {
+	local rc=0
+	(ulimit -f 1
+	exec "$TMRUN" --output-on-failure -- sh -c 'echo first; sleep 0.2
+	    head -c 3000 /dev/zero; exit 3') >/dev/full 2>"$T/err" || rc=$?
+	[ "$rc" -eq 3 ]
+	[ "$(grep -c '^tmrun: cannot write standard output' "$T/err")" -eq 1 ]
+	grep -q '^tmrun: cannot hold the output back' "$T/err"
+}
+
 @test "--output-on-failure replays in arrival order" {
 	local rc=0
 	tm --output-on-failure -o "$T/log" -- sh -c "$interleaved; exit 1" "$T/log" \
