@@ -144,6 +144,7 @@ stamp(enum timestamps ts, int64_t t, char *buf, size_t len)
 void
 log_failed(struct output *out)
 {
+	out->log_last = 0;	/* a line may be cut: its warning starts anew */
 	tm_warn("%s: cannot write the log", tm_quote(out->o->output));
 	close(out->log);
 	out->log = -1;

@@ -24,7 +24,8 @@ static void	echo_side(struct output *, struct stream *, size_t);
  * timestamps, spool or --max-output), a log that is a file but not
  * O_APPEND (splice refuses those; a pipe log's bytes may have to wait) nor
  * the caller's (splice does not hold the file offset against writers
- * through it), and an echo that is a pipe or a file (not a terminal).
+ * through it) nor stderr (messages need its last byte), and an echo that
+ * is a pipe or a file (not a terminal).
  * A pipe on the side carries echo bound for a file.  With no echo, plain
  * reads measured no dearer than splice, and need no larger pipe.
  */
@@ -37,7 +38,7 @@ splice_setup(struct output *out)
 
 	if (o->timestamps != TS_NONE || o->on_failure ||
 	    o->max_output != UINT64_MAX || out->log_polled ||
-	    out->log_shared ||
+	    out->log_shared || output_is_log(out, STDERR_FILENO) ||
 	    (out->log != -1 && (fcntl(out->log, F_GETFL) & O_APPEND)))
 		return;
 	for (i = 0; i < 2; i++) {

@@ -141,6 +141,11 @@ load helpers
 	tm -v -o "$T/log" -- sh -c 'printf a; kill -USR1 $$' 2>"$T/log" || true
 	[ "$(sed 's/ after .*//' "$T/log")" = "$(printf '%s\n' a \
 	    "tmrun: command killed by SIGUSR1")" ]
+	# Also when the log takes splice: stderr only reads it, so tmrun
+	# writes the log through a descriptor of its own.
+	tm -v -o "$T/log" -- printf a 2<"$T/log" | cat >/dev/null
+	[ "$(sed 's/ after .*//' "$T/log")" = "$(printf '%s\n' a \
+	    "tmrun: command exited with status 0")" ]
 }
 
 @test "a stdout or stderr that is the log file itself gets nothing twice" {
