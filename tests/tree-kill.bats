@@ -102,6 +102,14 @@ live_tasks() {
 	wait_gone "$(cat "$T/left.pid")" 1
 }
 
+@test "-i no longer applies once the command has exited: leftovers get the delay" {
+	local rc=0
+	tm -i 0.3 --wait-delay=10 -o "$T/log" -- \
+	    sh -c '(sleep 1.5; echo late) & echo early' >"$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(cat "$T/log")" = "$(printf 'early\nlate')" ]
+}
+
 @test "--keep-orphans leaves leftovers running and tmrun exits" {
 	local t0 rc=0
 	t0=$(now_ms)
