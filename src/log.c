@@ -207,8 +207,10 @@ log_queue(struct output *out, const char *p, size_t n)
 		out->pend_off = 0;
 	}
 	if (out->pend_end + n > out->pend_cap) {
-		if ((np = realloc(out->pend, out->pend_end + n)) == NULL)
-			tm_die(EXIT_CANCELED, "out of memory");
+		if ((np = realloc(out->pend, out->pend_end + n)) == NULL) {
+			log_failed(out);	/* as a full disk: the run goes on */
+			return;
+		}
 		out->pend = np;
 		out->pend_cap = out->pend_end + n;
 	}
@@ -272,7 +274,7 @@ log_line(struct output *out, struct stream *s, const char *p, size_t n)
 		/* -a: end the file's own last line, once, outside the
 		 * --max-output count, as the marker's newline is. */
 		if (out->log_last != '\n' && out->log_bytes == 0 &&
-		    out->loglen == 0) {
+		    out->loglen == 0 && out->log != -1) {
 			out->log_last = '\n';
 			if (write_all(out->log, "\n", 1) == -1)
 				log_failed(out);

@@ -204,20 +204,28 @@ supervise_drain(struct run *r)
 	output_drain_start(r->out);
 }
 
-/* -t or -i fired: the first signal to the whole tree. */
+/* -t or -i fired: the first signal to the whole tree.  The grace counts
+ * from the instant it fired, not from when a stopped tmrun woke (G10). */
 static void
 supervise_timeout(struct run *r, enum why why, int64_t now)
 {
 	char	buf[32];
+	int64_t	at, t;
 
+	at = why == WHY_IDLE ? supervise_idle_at(r) : r->deadline;
+	if (at > now)
+		at = now;
 	r->timed_out = 1;
 	r->why = why;
-	supervise_bound_drain(r, now);
+	supervise_bound_drain(r, at);
 	format_duration(why == WHY_IDLE ? r->o->idle : r->o->timeout, buf,
 	    sizeof buf);
 	logv("timed out after %s%s", buf, why == WHY_IDLE ?
 	    " without output (idle)" : " (deadline)");
 	supervise_terminate(r, r->o->signal, now);
+	t = clock_add(at, r->o->kill_after);
+	if (r->phase == PHASE_GRACE && t < r->kill_at)
+		r->kill_at = t;
 }
 
 /* When -i is due to fire: idle_passed then says whether it does. */

@@ -102,6 +102,21 @@ load helpers
 	[ "$(since_ms "$t0")" -lt 2000 ]
 }
 
+@test "continued past the deadline and the grace, tmrun kills at once (G10)" {
+	local t0
+	tm_bg -t 0.3 -k 2 -- sh -c 'trap "" TERM; echo $$ >"$0"
+	    while :; do sleep 0.1; done' "$T/cmd.pid"
+	wait_file "$T/cmd.pid"
+	kill -STOP "$(cat "$T/tmrun.pid")"
+	sleep 2.6
+	t0=$(now_ms)
+	kill -CONT "$(cat "$T/tmrun.pid")"
+	tm_wait
+	[ "$bg_status" -eq 124 ]
+	[ "$(since_ms "$t0")" -lt 1500 ]
+	wait_gone "$(cat "$T/cmd.pid")" 1
+}
+
 @test "tmrun does not wake up while it waits (no polling)" {
 	tm_bg -t 60 sleep 30
 	[ "$(wakeups "$(cat "$T/tmrun.pid")")" -le 1 ]

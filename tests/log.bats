@@ -32,6 +32,9 @@ load helpers
 	run -3 --separate-stderr tm -o /dev/full -- sh -c 'echo one; echo two; exit 3'
 	[ "$output" = "$(printf 'one\ntwo')" ]
 	[ "$stderr" = "tmrun: /dev/full: cannot write the log: No space left on device" ]
+	# Also with a last line --timestamps holds to the end.
+	run -0 --separate-stderr tm --timestamps -o /dev/full -- printf 'a\nb'
+	[ "$stderr" = "tmrun: /dev/full: cannot write the log: No space left on device" ]
 }
 
 @test "after a log write error, a shared echo keeps the order of the writes" {
@@ -309,6 +312,32 @@ load helpers
 	[ "$rc" -eq 3 ]
 	[ "$(since_ms "$t0")" -lt 6000 ]
 	grep -q "the log is not read in time" "$T/err"
+}
+
+@test "no memory for a log pipe's waiting bytes is a log failure, not the end" {
+	local p vm
+	grep -q __asan_init "$TMRUN" && skip "the sanitizers' allocator"
+	command -v prlimit >/dev/null || skip "no prlimit"
+	mkfifo "$T/logfifo"
+	exec 5<>"$T/logfifo"	# a reader that never reads
+	tm_bg -t 20 -o "$T/logfifo" -- sh -c 'echo >"$0.up"
+	    until [ -e "$0.go" ]; do sleep 0.01; done
+	    head -c 300000 /dev/zero; sleep 30 & echo $! >"$0"; exit 3' \
+	    "$T/left.pid" 5<&-
+	p=$(cat "$T/tmrun.pid")
+	wait_file "$T/left.pid.up"
+	# No more address space for tmrun alone; a whole pipe to read at once.
+	vm=$(awk '/^VmSize:/ {print $2 * 1024}' "/proc/$p/status")
+	prlimit --pid "$p" --as="$vm:$vm"
+	kill -STOP "$p"
+	touch "$T/left.pid.go"
+	sleep 0.5
+	kill -CONT "$p"
+	tm_wait
+	exec 5>&-
+	[ "$bg_status" -eq 3 ]
+	[ "$(cat "$T/err")" = "tmrun: $T/logfifo: cannot write the log: Cannot allocate memory" ]
+	wait_gone "$(cat "$T/left.pid")" 5
 }
 
 @test "a signal during the last write to a log pipe is not called slowness" {
