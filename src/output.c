@@ -516,6 +516,6 @@ output_release(const struct output *out)
 	int	fd;
 
 	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
-		if (out->capture && output_is_log(out, fd))
+		if (output_is_log(out, fd))
 			(void)lseek(fd, 0, SEEK_END);
 }

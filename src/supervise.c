@@ -24,7 +24,7 @@
 static void	supervise_reap(struct run *);
 static void	supervise_record(struct run *, int, int, int64_t);
 static void	supervise_send(struct run *, int, int64_t);
-static void	supervise_terminate(struct run *, int, int64_t);
+static void	supervise_terminate(struct run *, int, int64_t, int64_t);
 static void	supervise_kill(struct run *, int64_t);
 static void	supervise_signal(struct run *, int, int64_t);
 static int	supervise_fill(struct run *, struct pollfd *);
@@ -88,10 +88,11 @@ supervise_send(struct run *r, int signo, int64_t now)
 
 /*
  * First signal to the tree, with SIGCONT so that stopped processes act on
- * it (G2); SIGKILL follows after the grace, or at once with -k 0.
+ * it (G2); SIGKILL follows the grace counted from the instant given, or at
+ * once with -k 0.
  */
 static void
-supervise_terminate(struct run *r, int signo, int64_t now)
+supervise_terminate(struct run *r, int signo, int64_t now, int64_t from)
 {
 	int64_t	t;
 
@@ -103,7 +104,7 @@ supervise_terminate(struct run *r, int signo, int64_t now)
 	if (signo != SIGCONT && contain_signal(r->ct, SIGCONT) == -1)
 		tm_warn("cannot send SIGCONT");
 	/* A grace already running ends no later than it would have. */
-	t = clock_add(now, r->o->kill_after);
+	t = clock_add(from, r->o->kill_after);
 	if (r->phase != PHASE_GRACE || t < r->kill_at)
 		r->kill_at = t;
 	r->phase = PHASE_GRACE;
@@ -210,7 +211,7 @@ static void
 supervise_timeout(struct run *r, enum why why, int64_t now)
 {
 	char	buf[32];
-	int64_t	at, t;
+	int64_t	at;
 
 	at = why == WHY_IDLE ? supervise_idle_at(r) : r->deadline;
 	if (at > now)
@@ -222,10 +223,7 @@ supervise_timeout(struct run *r, enum why why, int64_t now)
 	    sizeof buf);
 	logv("timed out after %s%s", buf, why == WHY_IDLE ?
 	    " without output (idle)" : " (deadline)");
-	supervise_terminate(r, r->o->signal, now);
-	t = clock_add(at, r->o->kill_after);
-	if (r->phase == PHASE_GRACE && t < r->kill_at)
-		r->kill_at = t;
+	supervise_terminate(r, r->o->signal, now, at);
 }
 
 /* When -i is due to fire: idle_passed then says whether it does. */
@@ -299,7 +297,7 @@ supervise_step(struct run *r, int64_t now)
 			/* G4: what the command left behind goes too. */
 			r->why = WHY_LEFTOVERS;
 			logv("the command exited; terminating what it left");
-			supervise_terminate(r, SIGTERM, now);
+			supervise_terminate(r, SIGTERM, now, now);
 		} else
 			supervise_recheck(r, now);
 	}
