@@ -87,14 +87,14 @@ log_open(struct output *out, const char *path)
 {
 	const struct opts	*o = out->o;
 	struct stat		 st;
-	int			 flags;
+	int			 flags, reg;
 
 	flags = O_WRONLY | O_CREAT | O_CLOEXEC | (o->append ? O_APPEND :
 	    O_TRUNC);
 	if ((out->log = open(path, flags, 0666)) == -1)
 		tm_die(EXIT_CANCELED, "%s", *path != '\0' ? tm_quote(path) :
 		    "''");
-	if (fstat(out->log, &st) == 0 && S_ISREG(st.st_mode)) {
+	if ((reg = fstat(out->log, &st) == 0 && S_ISREG(st.st_mode))) {
 		out->log_dev = st.st_dev;
 		out->log_ino = st.st_ino;
 		log_adopt(out);
@@ -102,7 +102,13 @@ log_open(struct output *out, const char *path)
 	/* A pipe nobody reads must not hold tmrun past a deadline. */
 	out->log_polled = fd_polled(out->log);
 	out->log_own = out->log_polled && set_nonblock_own(out->log);
-	if (o->timestamps != TS_NONE)
+	/* Not when stderr is the log: tmrun's messages would pass it. */
+	if (o->timestamps != TS_NONE && reg &&
+	    !output_is_log(out, STDERR_FILENO))
+		out->writer = logwriter_new(out->log, LOGBUF + SLACK);
+	if (out->writer != NULL)
+		out->logbuf = logwriter_buf(out->writer);
+	else if (o->timestamps != TS_NONE)
 		out->logbuf = xcalloc(1, LOGBUF + SLACK);
 	/* The marker, the first stamp and tmrun's messages start lines of
 	 * their own. */
@@ -223,6 +229,7 @@ void
 log_write(struct output *out, const char *p, size_t n)
 {
 	size_t	room = n;
+	int	e;
 
 	if (out->o->max_output - out->log_bytes < n)
 		room = out->o->max_output - out->log_bytes;
@@ -231,7 +238,14 @@ log_write(struct output *out, const char *p, size_t n)
 		return;
 	if (out->log_polled)
 		log_queue(out, p, room);
-	else if (write_all(out->log, p, room) == -1) {
+	else if (out->writer != NULL) {	/* p is logbuf */
+		if ((e = logwriter_put(out->writer, room)) != 0) {
+			errno = e;
+			log_failed(out);
+			return;
+		}
+		out->logbuf = logwriter_buf(out->writer);
+	} else if (write_all(out->log, p, room) == -1) {
 		log_failed(out);
 		return;
 	}
@@ -461,7 +475,7 @@ log_finish(struct output *out, int64_t until, int sigfd)
 {
 	struct stream	*s;
 	char		 mark[96];
-	int		 i, n, rc = 0, first;
+	int		 i, n, e, rc = 0, first;
 
 	/* G5: last lines with no \n, the one begun first first: the one
 	 * the log ends in, if any. */
@@ -478,6 +492,14 @@ log_finish(struct output *out, int64_t until, int sigfd)
 	}
 	if (out->logbuf != NULL)
 		log_flush(out);
+	if (out->writer != NULL) {
+		if ((e = logwriter_end(out->writer)) != 0 && out->log != -1) {
+			errno = e;
+			log_failed(out);
+		}
+		out->writer = NULL;
+		out->logbuf = NULL;	/* it was the writer's */
+	}
 	if (out->dropped > 0 && out->log != -1) {
 		n = snprintf(mark, sizeof mark, "%s[tmrun: --max-output: %llu "
 		    "bytes dropped]\n", out->log_last == '\n' ? "" : "\n",

@@ -143,6 +143,7 @@ struct output {
 	size_t		 pend_end;
 	size_t		 pend_cap;
 	char		*logbuf;	/* --timestamps: lines on their way */
+	struct logwriter *writer;	/* ...to a file, written by a thread */
 	char		 stamp[SLACK];	/* the prefix last made, and for when */
 	size_t		 stamp_len;
 	int64_t		 stamp_at;
@@ -236,6 +237,12 @@ void		 log_resume(struct output *);
 void		 log_stop(struct output *, int);
 int		 log_break(void *);
 int		 log_finish(struct output *, int64_t, int);
+
+/* logwriter-thread.c | logwriter-none.c */
+struct logwriter *logwriter_new(int, size_t);
+char		*logwriter_buf(struct logwriter *);
+int		 logwriter_put(struct logwriter *, size_t);
+int		 logwriter_end(struct logwriter *);
 
 /* spool.c */
 void		 spool_open(struct output *);

@@ -56,6 +56,32 @@ load helpers
 	[ "$(cat "$T/err")" = "$(printf '%s\n' "tmrun: $T/mnt/log: cannot write the log: No space left on device" done)" ]
 }
 
+@test "--timestamps onto a full disk: one warning; echo and the status go on" {
+	local rc=0
+	[ "$(id -u)" -eq 0 ] || skip "mounting a small tmpfs needs root"
+	mkdir "$T/mnt"
+	mount -t tmpfs -o size=1m tmpfs "$T/mnt" || skip "cannot mount a tmpfs"
+	# Some 8 MB of stamped lines: many buffers after the first failed one.
+	tm --timestamps=elapsed -o "$T/mnt/log" -- \
+	    sh -c 'seq 600000; echo done >&2; exit 4' >"$T/echo" 2>"$T/err" || rc=$?
+	umount "$T/mnt"
+	[ "$rc" -eq 4 ]
+	cmp "$T/echo" <(seq 600000)
+	[ "$(cat "$T/err")" = "$(printf '%s\n' "tmrun: $T/mnt/log: cannot write the log: No space left on device" done)" ]
+}
+
+@test "--timestamps --max-output: the marker ends the log, after every kept line" {
+	local size
+	# Cut 5 bytes short of the whole: the last lines are on their way to
+	# the file when the marker is written.  Stamps are 7 bytes long here.
+	run -0 tm -q --timestamps=elapsed -o "$T/whole" -- seq 700000
+	size=$(stat -c %s "$T/whole")
+	run -0 tm -q --timestamps=elapsed --max-output=$((size - 5)) -o "$T/log" -- seq 700000
+	[ "$(tail -n 1 "$T/log")" = "[tmrun: --max-output: 5 bytes dropped]" ]
+	head -n -2 "$T/log" | LC_ALL=C sed -E 's/^\+[0-9]+\.[0-9]{3} //' |
+	    cmp - <(seq 699999)
+}
+
 @test "--timestamps prefixes each log line with a UTC time, milliseconds" {
 	run -0 --separate-stderr tm --timestamps -o "$T/log" -- sh -c 'echo one; echo two >&2'
 	[ "$output" = one ]
