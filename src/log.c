@@ -417,6 +417,20 @@ log_chunk(struct output *out, struct stream *s, const char *p, size_t n,
 	log_flush(out);
 }
 
+/* The pipe ran dry: the log catches up before the echo, as if written in
+ * place, and a failed write is said now, not at the next burst. */
+void
+log_sync(struct output *out)
+{
+	int	e;
+
+	if (out->writer != NULL && out->log != -1 &&
+	    (e = logwriter_wait(out->writer)) != 0) {
+		errno = e;
+		log_failed(out);
+	}
+}
+
 /* 1 while a pipe log has bytes it has not taken. */
 int
 log_waiting(const struct output *out)

@@ -142,6 +142,24 @@ logwriter_put(struct logwriter *w, size_t n)
 	return (e);
 }
 
+/* Wait until all handed over is written.  Returns 0, or the errno of a
+ * write that failed since the last call. */
+int
+logwriter_wait(struct logwriter *w)
+{
+	int	e;
+
+	if (w->started != 1)
+		return (0);
+	pthread_mutex_lock(&w->mu);
+	while (w->done != w->put)
+		pthread_cond_wait(&w->cv, &w->mu);
+	e = w->said ? 0 : w->err;
+	w->said = w->err != 0;
+	pthread_mutex_unlock(&w->mu);
+	return (e);
+}
+
 /* Wait for the last write, end the thread, free.  Returns 0, or the errno
  * of a write that failed since the last call. */
 int

@@ -6,6 +6,14 @@ bats_require_minimum_version 1.5.0
 # Every run of tmrun sits under a guard, so a hang fails one test (137).
 tm() { timeout -s KILL 60 "$TMRUN" "$@" 3>&-; }
 
+# The first CPU this shell may run on; fails without taskset.
+first_cpu() {
+	local l
+	l=$(taskset -pc $$ 2>/dev/null) || return 1
+	l=${l##*: }
+	echo "${l%%[-,]*}"
+}
+
 # Milliseconds since an earlier "$(now_ms)".
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 since_ms() { echo $(($(now_ms) - $1)); }

@@ -82,6 +82,55 @@ load helpers
 	    cmp - <(seq 699999)
 }
 
+@test "--timestamps: a line that was echoed is in the log" {
+	local i cpu
+	cpu=$(first_cpu) || skip "no taskset"
+	# One CPU, tmrun niced: the reader runs as soon as the echo wakes it.
+	for i in 1 2 3 4 5; do
+		rm -f "$T/log"
+		taskset -c "$cpu" nice -n 19 "$TMRUN" --timestamps -o "$T/log" -- \
+		    sh -c 'echo ready; sleep 0.05' 3>&- |
+		    { taskset -p -c "$cpu" "$BASHPID" >/dev/null; read -r _
+		      [ -s "$T/log" ] && echo yes; cat >/dev/null; } >"$T/seen"
+		[ "$(cat "$T/seen")" = yes ]
+		grep -q ' ready$' "$T/log"
+	done
+}
+
+@test "--timestamps onto a full disk: the warning comes when the write fails" {
+	[ "$(id -u)" -eq 0 ] || skip "mounting a small tmpfs needs root"
+	mkdir "$T/mnt"
+	mount -t tmpfs -o size=64k tmpfs "$T/mnt" || skip "cannot mount a tmpfs"
+	# One write of 14 KB: 89 KB stamped, more than the disk holds.
+	seq 3000 >"$T/in"
+	tm_bg --timestamps -o "$T/mnt/log" -- sh -c 'cat "$1"
+	    until [ -e "$0" ]; do sleep 0.05; done' "$T/go" "$T/in"
+	wait_file "$T/err" 10 || { touch "$T/go"; tm_wait; umount "$T/mnt"; false; }
+	touch "$T/go"
+	tm_wait
+	umount "$T/mnt"
+	[ "$bg_status" -eq 0 ]
+	[ "$(cat "$T/err")" = "tmrun: $T/mnt/log: cannot write the log: No space left on device" ]
+}
+
+@test "--timestamps: when poll fails, the log still gets every line echoed" {
+	local p cpu
+	grep -q __asan_init "$TMRUN" && skip "the sanitizers' runtime opens files at exit"
+	command -v prlimit >/dev/null || skip "no prlimit"
+	tm_bg -t 20 --timestamps=elapsed -o "$T/log" -- sh -c \
+	    'for i in 1 2 3 4 5 6 7 8 9 10; do seq 1000000; done'
+	p=$(cat "$T/tmrun.pid")
+	wait_file "$T/log"
+	# Fewer descriptors allowed than tmrun polls: poll says EINVAL.  On
+	# one CPU, the log's writes are behind when that ends the run.
+	if cpu=$(first_cpu); then taskset -a -p -c "$cpu" "$p" >/dev/null; fi
+	prlimit --pid "$p" --nofile=2:2
+	tm_wait
+	[ "$bg_status" -eq 125 ]
+	[ "$(cat "$T/err")" = "tmrun: poll: Invalid argument" ]
+	LC_ALL=C sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | cmp - "$T/out"
+}
+
 @test "--timestamps prefixes each log line with a UTC time, milliseconds" {
 	run -0 --separate-stderr tm --timestamps -o "$T/log" -- sh -c 'echo one; echo two >&2'
 	[ "$output" = one ]
