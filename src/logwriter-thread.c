@@ -22,6 +22,7 @@ struct logwriter {
 	pthread_t	 thread;
 	int		 started;	/* 0: no thread yet; -1: none to be had */
 	int		 fd;
+	size_t		 size;
 	char		*slot[NSLOT];
 	size_t		 len[NSLOT];
 	unsigned long	 put;		/* slots handed over */
@@ -52,6 +53,7 @@ logwriter_new(int fd, size_t size)
 		return (NULL);
 	}
 	w->fd = fd;
+	w->size = size;
 	for (i = 0; i < NSLOT; i++)
 		w->slot[i] = xcalloc(1, size);
 	return (w);
@@ -119,16 +121,19 @@ logwriter_main(void *arg)
 /*
  * Hand over the first n bytes of the current buffer; logwriter_buf() then
  * gives the next, once it is free.  Returns 0, or the errno of a write
- * that failed since the last call.  With no thread, writes in place.
+ * that failed since the last call.  Until the output fills half a buffer,
+ * and with no thread to be had, writes in place: a thread counts against
+ * the user's process limit, and a command with little output should not
+ * pay for it.
  */
 int
 logwriter_put(struct logwriter *w, size_t n)
 {
 	int	e;
 
-	if (w->started == 0)
+	if (w->started == 0 && n >= w->size / 2)
 		w->started = logwriter_spawn(w) == 0 ? 1 : -1;
-	if (w->started == -1)
+	if (w->started != 1)
 		return (write_all(w->fd, logwriter_buf(w), n) == -1 ? errno : 0);
 	pthread_mutex_lock(&w->mu);
 	w->len[w->put % NSLOT] = n;

@@ -44,7 +44,7 @@ main(int argc, char **argv)
 		/* No bailing out with the tree alive. */
 		tm_warn("poll");
 		contain_signal(&ct, SIGKILL);
-		output_finish(&out, 1, clock_now(), r.sigfd);
+		output_finish(&out, 1, r.drain_until, r.sigfd);
 		output_release(&out);
 		return (EXIT_CANCELED);
 	}

@@ -118,7 +118,7 @@ load helpers
 	grep -q __asan_init "$TMRUN" && skip "the sanitizers' runtime opens files at exit"
 	command -v prlimit >/dev/null || skip "no prlimit"
 	tm_bg -t 20 --timestamps=elapsed -o "$T/log" -- sh -c \
-	    'for i in 1 2 3 4 5 6 7 8 9 10; do seq 1000000; done'
+	    'i=0; while [ $i -lt 40 ]; do seq 1000000; i=$((i + 1)); done'
 	p=$(cat "$T/tmrun.pid")
 	wait_file "$T/log"
 	# Fewer descriptors allowed than tmrun polls: poll says EINVAL.  On
@@ -129,6 +129,41 @@ load helpers
 	[ "$bg_status" -eq 125 ]
 	[ "$(cat "$T/err")" = "tmrun: poll: Invalid argument" ]
 	LC_ALL=C sed -E 's/^\+[0-9]+\.[0-9]{3} //' "$T/log" | cmp - "$T/out"
+}
+
+# The number of tasks user $u runs.
+user_tasks() { ps -eLo ruid= | grep -cx " *$u" || true; }
+
+# as_user LIMIT LOG: a short command that forks, under tmrun --timestamps
+# -o LOG, as user $u allowed LIMIT processes, once what the last run left
+# exiting (a watcher) is gone; prints its output.
+as_user() {
+	local i
+	for ((i = 0; i < 40 && $(user_tasks) > n; i++)); do sleep 0.05; done
+	bash -c 'exec 5>"$1"; shift; exec "$@"' _ "$T/log" \
+	    setpriv --reuid="$u" --regid="$u" --clear-groups \
+	    prlimit --nproc="$1" timeout 20 "$TMRUN" --timestamps -o "$2" -- \
+	    sh -c 'echo a; i=0
+	    while [ $i -lt 100000 ]; do i=$((i + 1)); done	# no fork meanwhile
+	    /bin/true && echo forked' 2>&1
+}
+
+@test "--timestamps with little output takes none of the command's process slots" {
+	local n k=3 u=$((50000 + RANDOM % 10000))	# a user of the test's own
+	[ "$(id -u)" -eq 0 ] || skip "running as another user needs root"
+	command -v setpriv >/dev/null || skip "no setpriv"
+	command -v prlimit >/dev/null || skip "no prlimit"
+	: >"$T/log"
+	chmod 666 "$T/log"
+	# The fewest processes it takes logging to /dev/null (never by a
+	# thread); a log file needs no more.
+	n=$(user_tasks)
+	until [ "$(as_user $((n + k)) /dev/null)" = "$(printf 'a\nforked')" ]; do
+		k=$((k + 1))
+		[ "$k" -lt 8 ]
+	done
+	[ "$(as_user $((n + k)) /dev/fd/5)" = "$(printf 'a\nforked')" ]
+	[ "$(sed 's/^[^ ]* //' "$T/log")" = "$(printf 'a\nforked')" ]
 }
 
 @test "--timestamps prefixes each log line with a UTC time, milliseconds" {

@@ -25,6 +25,30 @@ load helpers
 	    'tmrun: cannot write standard output: No space left on device' e)" ]
 }
 
+@test "--output-on-failure: when poll fails, the whole output is replayed" {
+	local p
+	grep -q __asan_init "$TMRUN" && skip "the sanitizers' runtime opens files at exit"
+	command -v prlimit >/dev/null || skip "no prlimit"
+	mkfifo "$T/fifo"
+	cat "$T/fifo" >"$T/shown" &
+	echo $! >"$T/cat.pid"
+	# The replay goes to a pipe: it is written only as poll allows.
+	tm_bg_to "$T/fifo" "$T/err" -t 20 --output-on-failure -- sh -c \
+	    'seq 100000; echo >"$0"; until [ -e "$0.go" ]; do sleep 0.05; done
+	    echo last; sleep 30' "$T/up"
+	p=$(cat "$T/tmrun.pid")
+	wait_file "$T/up"
+	# Fewer descriptors allowed than tmrun polls: poll says EINVAL once
+	# "last" wakes it.
+	prlimit --pid "$p" --nofile=2:2
+	touch "$T/up.go"
+	tm_wait
+	wait "$(cat "$T/cat.pid")"
+	[ "$bg_status" -eq 125 ]
+	[ "$(cat "$T/err")" = "tmrun: poll: Invalid argument" ]
+	cmp "$T/shown" <(seq 100000; echo last)
+}
+
 @test "-v: the summary comes after the replay" {
 	run -2 --separate-stderr tm -v --output-on-failure -- sh -c \
 	    'echo err >&2; exit 2'
