@@ -229,7 +229,6 @@ void
 log_write(struct output *out, const char *p, size_t n)
 {
 	size_t	room = n;
-	int	e;
 
 	if (out->o->max_output - out->log_bytes < n)
 		room = out->o->max_output - out->log_bytes;
@@ -239,8 +238,7 @@ log_write(struct output *out, const char *p, size_t n)
 	if (out->log_polled)
 		log_queue(out, p, room);
 	else if (out->writer != NULL) {	/* p is logbuf */
-		if ((e = logwriter_put(out->writer, room)) != 0) {
-			errno = e;
+		if (logwriter_put(out->writer, room) == -1) {
 			log_failed(out);
 			return;
 		}
@@ -422,13 +420,9 @@ log_chunk(struct output *out, struct stream *s, const char *p, size_t n,
 void
 log_sync(struct output *out)
 {
-	int	e;
-
 	if (out->writer != NULL && out->log != -1 &&
-	    (e = logwriter_wait(out->writer)) != 0) {
-		errno = e;
+	    logwriter_wait(out->writer) == -1)
 		log_failed(out);
-	}
 }
 
 /* 1 while a pipe log has bytes it has not taken. */
@@ -489,7 +483,7 @@ log_finish(struct output *out, int64_t until, int sigfd)
 {
 	struct stream	*s;
 	char		 mark[96];
-	int		 i, n, e, rc = 0, first;
+	int		 i, n, rc = 0, first;
 
 	/* G5: last lines with no \n, the one begun first first: the one
 	 * the log ends in, if any. */
@@ -507,10 +501,8 @@ log_finish(struct output *out, int64_t until, int sigfd)
 	if (out->logbuf != NULL)
 		log_flush(out);
 	if (out->writer != NULL) {
-		if ((e = logwriter_end(out->writer)) != 0 && out->log != -1) {
-			errno = e;
+		if (logwriter_end(out->writer) == -1 && out->log != -1)
 			log_failed(out);
-		}
 		out->writer = NULL;
 		out->logbuf = NULL;	/* it was the writer's */
 	}

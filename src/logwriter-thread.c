@@ -34,6 +34,7 @@ struct logwriter {
 
 static void	*logwriter_main(void *);
 static int	 logwriter_spawn(struct logwriter *);
+static int	 logwriter_unlock(struct logwriter *);
 
 /* Buffers of size bytes for fd, the first current; NULL: write in place. */
 struct logwriter *
@@ -109,8 +110,7 @@ logwriter_main(void *arg)
 		if (e == 0 && write_all(w->fd, w->slot[i], w->len[i]) == -1)
 			e = errno;
 		pthread_mutex_lock(&w->mu);
-		if (w->err == 0)
-			w->err = e;
+		w->err = e;
 		w->done++;
 		pthread_cond_broadcast(&w->cv);
 	}
@@ -118,10 +118,24 @@ logwriter_main(void *arg)
 	return (NULL);
 }
 
+/* Unlock; -1 with errno if a write failed that has not been said. */
+static int
+logwriter_unlock(struct logwriter *w)
+{
+	int	e = w->said ? 0 : w->err;
+
+	w->said = w->err != 0;
+	pthread_mutex_unlock(&w->mu);
+	if (e == 0)
+		return (0);
+	errno = e;
+	return (-1);
+}
+
 /*
  * Hand over the first n bytes of the current buffer; logwriter_buf() then
- * gives the next, once it is free.  Returns 0, or the errno of a write
- * that failed since the last call.  Until the output fills half a buffer,
+ * gives the next, once it is free.  Returns -1 with errno if a write
+ * failed since the last call, else 0.  Until the output fills half a buffer,
  * and with no thread to be had, writes in place: a thread counts against
  * the user's process limit, and a command with little output should not
  * pay for it.
@@ -129,61 +143,52 @@ logwriter_main(void *arg)
 int
 logwriter_put(struct logwriter *w, size_t n)
 {
-	int	e;
-
 	if (w->started == 0 && n >= w->size / 2)
 		w->started = logwriter_spawn(w) == 0 ? 1 : -1;
 	if (w->started != 1)
-		return (write_all(w->fd, logwriter_buf(w), n) == -1 ? errno : 0);
+		return (write_all(w->fd, logwriter_buf(w), n) == -1 ? -1 : 0);
 	pthread_mutex_lock(&w->mu);
 	w->len[w->put % NSLOT] = n;
 	w->put++;
 	pthread_cond_broadcast(&w->cv);
 	while (w->put - w->done == NSLOT)
 		pthread_cond_wait(&w->cv, &w->mu);
-	e = w->said ? 0 : w->err;
-	w->said = w->err != 0;
-	pthread_mutex_unlock(&w->mu);
-	return (e);
+	return (logwriter_unlock(w));
 }
 
-/* Wait until all handed over is written.  Returns 0, or the errno of a
- * write that failed since the last call. */
+/* Wait until all handed over is written; as logwriter_put() returns. */
 int
 logwriter_wait(struct logwriter *w)
 {
-	int	e;
-
 	if (w->started != 1)
 		return (0);
 	pthread_mutex_lock(&w->mu);
 	while (w->done != w->put)
 		pthread_cond_wait(&w->cv, &w->mu);
-	e = w->said ? 0 : w->err;
-	w->said = w->err != 0;
-	pthread_mutex_unlock(&w->mu);
-	return (e);
+	return (logwriter_unlock(w));
 }
 
-/* Wait for the last write, end the thread, free.  Returns 0, or the errno
- * of a write that failed since the last call. */
+/* Wait for the last write, end the thread, free; as logwriter_put()
+ * returns. */
 int
 logwriter_end(struct logwriter *w)
 {
-	int	e = 0, i;
+	int	rc, e, i;
 
+	rc = logwriter_wait(w);
+	e = errno;
 	if (w->started == 1) {
 		pthread_mutex_lock(&w->mu);
 		w->end = 1;
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
 		pthread_join(w->thread, NULL);
-		e = w->said ? 0 : w->err;
 	}
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);
 	for (i = 0; i < NSLOT; i++)
 		free(w->slot[i]);
 	free(w);
-	return (e);
+	errno = e;
+	return (rc);
 }
