@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +95,8 @@ log_open(struct output *out, const char *path)
 	if ((out->log = open(path, flags, 0666)) == -1)
 		tm_die(EXIT_CANCELED, "%s", *path != '\0' ? tm_quote(path) :
 		    "''");
-	if ((reg = fstat(out->log, &st) == 0 && S_ISREG(st.st_mode))) {
+	reg = fstat(out->log, &st) == 0 && S_ISREG(st.st_mode);
+	if (reg) {
 		out->log_dev = st.st_dev;
 		out->log_ino = st.st_ino;
 		log_adopt(out);
@@ -415,13 +417,24 @@ log_chunk(struct output *out, struct stream *s, const char *p, size_t n,
 	log_flush(out);
 }
 
-/* The pipe ran dry: the log catches up before the echo, as if written in
- * place, and a failed write is said now, not at the next burst. */
+/*
+ * After a read from fd, before its echo: if the pipe holds no more for now,
+ * the log catches up, as if written in place, and a failed write is said
+ * now, not at the next burst.  While there is more, the writes overlap.
+ */
 void
-log_sync(struct output *out)
+log_sync(struct output *out, int fd)
 {
-	if (out->writer != NULL && out->log != -1 &&
-	    logwriter_wait(out->writer) == -1)
+	struct pollfd	pfd;
+
+	if (out->writer == NULL || out->log == -1 ||
+	    !logwriter_behind(out->writer))
+		return;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN))
+		return;
+	if (logwriter_wait(out->writer) == -1)
 		log_failed(out);
 }
 

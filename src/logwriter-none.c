@@ -1,10 +1,14 @@
-/* Without threads: a --timestamps log is written where its buffer fills. */
+/*
+ * Without threads: a --timestamps log is written where its buffer fills.
+ * logwriter_new() says so with NULL, and the rest is never called.
+ */
 #include "config.h"
 
 #include <stddef.h>
 
 #include "tmrun.h"
 
+/* NULL: write in place. */
 struct logwriter *
 logwriter_new(int fd, size_t size)
 {
@@ -13,6 +17,7 @@ logwriter_new(int fd, size_t size)
 	return (NULL);
 }
 
+/* Never called. */
 char *
 logwriter_buf(struct logwriter *w)
 {
@@ -20,6 +25,7 @@ logwriter_buf(struct logwriter *w)
 	return (NULL);
 }
 
+/* Never called. */
 int
 logwriter_put(struct logwriter *w, size_t n)
 {
@@ -28,6 +34,15 @@ logwriter_put(struct logwriter *w, size_t n)
 	return (0);
 }
 
+/* Never called. */
+int
+logwriter_behind(struct logwriter *w)
+{
+	(void)w;
+	return (0);
+}
+
+/* Never called. */
 int
 logwriter_wait(struct logwriter *w)
 {
@@ -35,6 +50,7 @@ logwriter_wait(struct logwriter *w)
 	return (0);
 }
 
+/* Never called. */
 int
 logwriter_end(struct logwriter *w)
 {

@@ -135,10 +135,10 @@ logwriter_unlock(struct logwriter *w)
 /*
  * Hand over the first n bytes of the current buffer; logwriter_buf() then
  * gives the next, once it is free.  Returns -1 with errno if a write
- * failed since the last call, else 0.  Until the output fills half a buffer,
- * and with no thread to be had, writes in place: a thread counts against
- * the user's process limit, and a command with little output should not
- * pay for it.
+ * failed since the last call, else 0.  Until a buffer handed over is half
+ * full, and with no thread to be had, writes in place: a thread counts
+ * against the user's process limit, and a command with little output
+ * should not pay for it.
  */
 int
 logwriter_put(struct logwriter *w, size_t n)
@@ -154,6 +154,20 @@ logwriter_put(struct logwriter *w, size_t n)
 	while (w->put - w->done == NSLOT)
 		pthread_cond_wait(&w->cv, &w->mu);
 	return (logwriter_unlock(w));
+}
+
+/* 1 if writes handed over are pending, or a failed one is yet to be said. */
+int
+logwriter_behind(struct logwriter *w)
+{
+	int	behind;
+
+	if (w->started != 1)
+		return (0);
+	pthread_mutex_lock(&w->mu);
+	behind = w->done != w->put || (w->err != 0 && !w->said);
+	pthread_mutex_unlock(&w->mu);
+	return (behind);
 }
 
 /* Wait until all handed over is written; as logwriter_put() returns. */

@@ -281,8 +281,7 @@ stream_read(struct output *out, struct stream *s, int64_t now)
 		return;
 	}
 	log_chunk(out, s, s->buf, n, now);
-	if ((size_t)n < want)
-		log_sync(out);
+	log_sync(out, s->fd);
 	spool_write(out, (int)(s - out->s) + 1, s->buf, n);
 	if (s->echo != -1) {
 		s->off = 0;

@@ -232,7 +232,7 @@ void		 log_failed(struct output *);
 void		 log_write(struct output *, const char *, size_t);
 void		 log_chunk(struct output *, struct stream *, const char *,
 		    size_t, int64_t);
-void		 log_sync(struct output *);
+void		 log_sync(struct output *, int);
 int		 log_waiting(const struct output *);
 void		 log_resume(struct output *);
 void		 log_stop(struct output *, int);
@@ -243,6 +243,7 @@ int		 log_finish(struct output *, int64_t, int);
 struct logwriter *logwriter_new(int, size_t);
 char		*logwriter_buf(struct logwriter *);
 int		 logwriter_put(struct logwriter *, size_t);
+int		 logwriter_behind(struct logwriter *);
 int		 logwriter_wait(struct logwriter *);
 int		 logwriter_end(struct logwriter *);
 

@@ -97,20 +97,50 @@ load helpers
 	done
 }
 
-@test "--timestamps onto a full disk: the warning comes when the write fails" {
-	[ "$(id -u)" -eq 0 ] || skip "mounting a small tmpfs needs root"
-	mkdir "$T/mnt"
-	mount -t tmpfs -o size=64k tmpfs "$T/mnt" || skip "cannot mount a tmpfs"
-	# One write of 14 KB: 89 KB stamped, more than the disk holds.
-	seq 3000 >"$T/in"
-	tm_bg --timestamps -o "$T/mnt/log" -- sh -c 'cat "$1"
-	    until [ -e "$0" ]; do sleep 0.05; done' "$T/go" "$T/in"
+# full_disk SIZE FILE: with a SIZE tmpfs for the log, a command that writes
+# FILE in one write and waits; the warning must come while it waits.
+full_disk() {
+	mount -t tmpfs -o size="$1" tmpfs "$T/mnt" || skip "cannot mount a tmpfs"
+	rm -f "$T/go"
+	tm_bg --timestamps=elapsed -o "$T/mnt/log" -- sh -c \
+	    'dd if="$1" bs=256k count=1 status=none
+	    until [ -e "$0" ]; do sleep 0.05; done' "$T/go" "$2"
 	wait_file "$T/err" 10 || { touch "$T/go"; tm_wait; umount "$T/mnt"; false; }
 	touch "$T/go"
 	tm_wait
 	umount "$T/mnt"
 	[ "$bg_status" -eq 0 ]
 	[ "$(cat "$T/err")" = "tmrun: $T/mnt/log: cannot write the log: No space left on device" ]
+}
+
+@test "--timestamps onto a full disk: the warning comes when the write fails" {
+	[ "$(id -u)" -eq 0 ] || skip "mounting a small tmpfs needs root"
+	mkdir "$T/mnt"
+	# 14 KB, 35 KB stamped: written in place.
+	seq 3000 >"$T/in"
+	full_disk 32k "$T/in"
+	# 256 KiB, which one read takes whole: 2 MiB stamped, written by a
+	# thread; room for all but the last buffer handed over.
+	head -c 262144 /dev/zero | tr '\0' '\n' >"$T/in"
+	full_disk 1800k "$T/in"
+}
+
+@test "--timestamps: a burst that was echoed is in the log" {
+	local i cpu
+	cpu=$(first_cpu) || skip "no taskset"
+	# One write of 256 KiB newlines, which one read takes whole: 2 MiB of
+	# log, written by a thread of tmrun's.
+	head -c 262144 /dev/zero | tr '\0' '\n' >"$T/in"
+	for i in 1 2 3 4 5; do
+		rm -f "$T/log"
+		taskset -c "$cpu" nice -n 19 "$TMRUN" --timestamps=elapsed \
+		    -o "$T/log" -- sh -c 'dd if="$0" bs=256k count=1 status=none
+		    sleep 0.5' "$T/in" 3>&- |
+		    { taskset -p -c "$cpu" "$BASHPID" >/dev/null
+		      head -c 262144 >/dev/null; stat -c %s "$T/log"
+		      cat >/dev/null; } >"$T/seen"
+		[ "$(cat "$T/seen")" -eq $((262144 * 8)) ]
+	done
 }
 
 @test "--timestamps: when poll fails, the log still gets every line echoed" {
